@@ -1,0 +1,114 @@
+# helpdesk — top-level build.
+#
+#   make run      install what is missing, build, start the whole stack
+#   make test     every test suite (what CI runs)
+#   make bench    benchmarks, printed as ratios to same-run baselines
+#   make reset    stop nothing, wipe var/ (the local stack's data)
+
+SHELL      := /bin/bash
+BUILD      := build
+CC         ?= cc
+PORT       ?= 8080
+
+WARN       := -Wall -Wextra -Werror
+HD_CFLAGS  := -std=gnu11 $(WARN) -O2 -g -fPIC -Icore \
+              -I$(shell pg_config --includedir 2>/dev/null || echo /usr/include/postgresql)
+SAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=all
+
+CORE_SRCS  := $(wildcard core/*.c)
+CORE_HDRS  := $(wildcard core/*.h)
+CORE_OBJS  := $(CORE_SRCS:core/%.c=$(BUILD)/core/%.o)
+CORE_LIB   := $(BUILD)/libhdcore.a
+CORE_LIBS  := -lcjson -lpq
+
+NGX_SRC    := /usr/share/nginx/src
+NGX_COPY   := $(BUILD)/nginx-src
+NGX_OUT    := $(BUILD)/nginx
+MODULE     := $(BUILD)/ngx_http_helpdesk_module.so
+MOD_SRCS   := $(wildcard ngx_helpdesk/*.c ngx_helpdesk/*.h)
+
+.PHONY: all deps run reset test unit unit-asan prove bench clean
+
+all: $(CORE_LIB) $(BUILD)/helpdesk-worker $(MODULE)
+
+deps:
+	@bash .ci/deps.sh
+
+# --- core -----------------------------------------------------------------
+
+$(BUILD)/core/%.o: core/%.c $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HD_CFLAGS) -c $< -o $@
+
+$(CORE_LIB): $(CORE_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# --- worker ---------------------------------------------------------------
+
+-include worker/worker.mk
+
+# --- nginx module ---------------------------------------------------------
+# Built out of tree against Debian's nginx-dev with Debian's own configure
+# flags, so its signature matches /usr/sbin/nginx.  configure runs in a copy
+# of the source tree (it writes there) and only when `config` changes.
+
+$(NGX_OUT)/Makefile: config
+	@rm -rf $(NGX_COPY) && mkdir -p $(BUILD) && cp -r $(NGX_SRC) $(NGX_COPY)
+	cd $(NGX_COPY) && . ./conf_flags && ./configure \
+	    --with-cc-opt="$$(dpkg-buildflags --get CFLAGS) -fPIC $$(dpkg-buildflags --get CPPFLAGS) $(WARN)" \
+	    --with-ld-opt="$$(dpkg-buildflags --get LDFLAGS) -fPIC" \
+	    "$${NGX_CONF_FLAGS[@]}" \
+	    --add-dynamic-module=$(CURDIR) --builddir=$(CURDIR)/$(NGX_OUT) >/dev/null
+
+$(MODULE): $(NGX_OUT)/Makefile $(CORE_LIB) $(MOD_SRCS)
+	$(MAKE) -s -f $(CURDIR)/$(NGX_OUT)/Makefile -C $(NGX_COPY) modules
+	cp $(NGX_OUT)/ngx_http_helpdesk_module.so $@
+
+# --- running --------------------------------------------------------------
+
+run: deps all
+	@PORT=$(PORT) bash conf/stack.sh run
+
+reset:
+	@bash conf/stack.sh stop >/dev/null 2>&1 || true
+	rm -rf var
+
+# --- tests ----------------------------------------------------------------
+
+TEST_SRCS  := $(wildcard core/tests/test_*.c)
+
+$(BUILD)/core-tests: $(TEST_SRCS) core/tests/check_main.c $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HD_CFLAGS) $(TEST_SRCS) core/tests/check_main.c $(CORE_SRCS) \
+	    -o $@ $(CORE_LIBS) $$(pkg-config --libs check)
+
+$(BUILD)/core-tests-asan: $(TEST_SRCS) core/tests/check_main.c $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(HD_CFLAGS) $(SAN_FLAGS) $(TEST_SRCS) core/tests/check_main.c \
+	    $(CORE_SRCS) -o $@ $(CORE_LIBS) $$(pkg-config --libs check)
+
+unit: $(BUILD)/core-tests
+	CK_FORK=no $(BUILD)/core-tests
+
+unit-asan: $(BUILD)/core-tests-asan
+	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(BUILD)/core-tests-asan
+
+prove: all
+	prove -I t/lib -r -j1 t/
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory prove
+
+# --- benchmarks -----------------------------------------------------------
+
+bench: deps all
+	bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

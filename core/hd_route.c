@@ -1,0 +1,160 @@
+/*
+ * hd_route — route table and matcher.
+ */
+
+#include <string.h>
+
+#include "hd_route.h"
+
+
+static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
+    { HD_ROUTE_HEALTHZ, "GET", "/api/healthz", "healthz", HD_ROUTE_PUBLIC },
+    { HD_ROUTE_READYZ, "GET", "/api/readyz", "readyz", HD_ROUTE_PUBLIC },
+    { HD_ROUTE_VERSION, "GET", "/api/version", "version", HD_ROUTE_PUBLIC },
+    { HD_ROUTE_TEST_SLEEP, "GET", "/api/_test/sleep", "test_sleep",
+      HD_ROUTE_PUBLIC | HD_ROUTE_TEST_ONLY },
+    { HD_ROUTE_TEST_ECHO, "POST", "/api/_test/echo", "test_echo",
+      HD_ROUTE_PUBLIC | HD_ROUTE_TEST_ONLY | HD_ROUTE_JSON_BODY },
+};
+
+
+/*
+ * Matches one pattern against a path, collecting placeholder values.
+ * Returns 1 on a match.
+ */
+static int
+hd_route_match_path(const char *pattern, const char *path, size_t len,
+    hd_route_match_t *m)
+{
+    const char  *p, *end, *seg;
+
+    p = path;
+    end = path + len;
+    m->nparams = 0;
+
+    while (*pattern != '\0') {
+
+        if (*pattern != '{') {
+            if (p == end || *p != *pattern) {
+                return 0;
+            }
+            p++;
+            pattern++;
+            continue;
+        }
+
+        /* "{name}": one non-empty segment */
+
+        pattern = strchr(pattern, '}');
+        if (pattern == NULL || m->nparams == HD_ROUTE_MAX_PARAMS) {
+            return 0;
+        }
+        pattern++;
+
+        seg = p;
+        while (p < end && *p != '/') {
+            p++;
+        }
+
+        if (p == seg) {
+            return 0;
+        }
+
+        m->params[m->nparams].data = seg;
+        m->params[m->nparams].len = (size_t) (p - seg);
+        m->nparams++;
+    }
+
+    return p == end;
+}
+
+
+static int
+hd_route_method_is(const hd_route_t *rt, const char *method, size_t len)
+{
+    if (strlen(rt->method) == len && memcmp(rt->method, method, len) == 0) {
+        return 1;
+    }
+
+    return len == 4 && memcmp(method, "HEAD", 4) == 0
+           && strcmp(rt->method, "GET") == 0;
+}
+
+
+/*
+ * Appends a method to the Allow list, GET bringing HEAD along.
+ */
+static void
+hd_route_allow_add(char *allow, size_t size, const char *method)
+{
+    size_t  n;
+
+    n = strlen(allow);
+
+    if (strstr(allow, method) != NULL) {
+        return;
+    }
+
+    if (n + strlen(method) + 9 >= size) {
+        return;
+    }
+
+    if (n > 0) {
+        strcat(allow, ", ");
+    }
+
+    strcat(allow, method);
+
+    if (strcmp(method, "GET") == 0) {
+        strcat(allow, ", HEAD");
+    }
+}
+
+
+hd_route_rc_t
+hd_route_match(const char *method, size_t method_len, const char *path,
+    size_t path_len, int test_mode, hd_route_match_t *m)
+{
+    int                i, path_known;
+    hd_route_match_t   tmp;
+    const hd_route_t  *rt;
+
+    path_known = 0;
+    m->route = NULL;
+    m->nparams = 0;
+    m->allow[0] = '\0';
+
+    for (i = 0; i < HD_ROUTE_COUNT; i++) {
+        rt = &hd_routes[i];
+
+        if ((rt->flags & HD_ROUTE_TEST_ONLY) && !test_mode) {
+            continue;
+        }
+
+        if (!hd_route_match_path(rt->pattern, path, path_len, &tmp)) {
+            continue;
+        }
+
+        if (hd_route_method_is(rt, method, method_len)) {
+            *m = tmp;
+            m->route = rt;
+            return HD_ROUTE_FOUND;
+        }
+
+        path_known = 1;
+        hd_route_allow_add(m->allow, sizeof(m->allow), rt->method);
+    }
+
+    return path_known ? HD_ROUTE_BAD_METHOD : HD_ROUTE_NOT_FOUND;
+}
+
+
+const char *
+hd_route_name(unsigned id)
+{
+    if (id >= HD_ROUTE_COUNT) {
+        return "unmatched";
+    }
+
+    return hd_routes[id].name;
+}

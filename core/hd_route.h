@@ -1,0 +1,70 @@
+/*
+ * hd_route — the API's route table and the matcher over it.
+ *
+ * A route is a method and a path pattern whose segments are literal or a
+ * "{name}" placeholder matching one non-empty segment.  The matcher tells a
+ * request apart as found, unknown path (404) or known path with another
+ * method (405, with the Allow list).  HEAD is answered by GET routes.
+ */
+
+#ifndef HD_ROUTE_H
+#define HD_ROUTE_H
+
+#include <stddef.h>
+
+typedef enum {
+    HD_ROUTE_HEALTHZ = 0,
+    HD_ROUTE_READYZ,
+    HD_ROUTE_VERSION,
+    HD_ROUTE_TEST_SLEEP,
+    HD_ROUTE_TEST_ECHO,
+    HD_ROUTE_COUNT
+} hd_route_id_t;
+
+/* The metrics label used for requests that matched no route. */
+#define HD_ROUTE_NONE  HD_ROUTE_COUNT
+
+/* route flags */
+#define HD_ROUTE_JSON_BODY  0x01    /* takes an application/json body */
+#define HD_ROUTE_TEST_ONLY  0x02    /* exists only in test mode */
+#define HD_ROUTE_PUBLIC     0x04    /* needs no principal */
+
+typedef struct {
+    hd_route_id_t   id;
+    const char     *method;
+    const char     *pattern;
+    const char     *name;       /* stable label for logs and metrics */
+    unsigned        flags;
+} hd_route_t;
+
+typedef struct {
+    const char     *data;
+    size_t          len;
+} hd_str_t;
+
+#define HD_ROUTE_MAX_PARAMS  4
+
+typedef enum {
+    HD_ROUTE_FOUND = 0,
+    HD_ROUTE_NOT_FOUND,
+    HD_ROUTE_BAD_METHOD
+} hd_route_rc_t;
+
+typedef struct {
+    const hd_route_t  *route;                       /* when FOUND */
+    hd_str_t           params[HD_ROUTE_MAX_PARAMS]; /* placeholders, in order */
+    int                nparams;
+    char               allow[64];                   /* when BAD_METHOD */
+} hd_route_match_t;
+
+/*
+ * Matches method and path (no query string; already percent-decoded) against
+ * the table.  Test-only routes are invisible unless test_mode is set.
+ */
+hd_route_rc_t hd_route_match(const char *method, size_t method_len,
+    const char *path, size_t path_len, int test_mode, hd_route_match_t *m);
+
+/* The route's label, or "unmatched" for HD_ROUTE_NONE. */
+const char *hd_route_name(unsigned id);
+
+#endif /* HD_ROUTE_H */

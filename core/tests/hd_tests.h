@@ -1,0 +1,12 @@
+#ifndef HD_TESTS_H
+#define HD_TESTS_H
+
+#include <check.h>
+
+Suite *hd_route_suite(void);
+Suite *hd_problem_suite(void);
+Suite *hd_json_suite(void);
+Suite *hd_metrics_suite(void);
+Suite *hd_api_suite(void);
+
+#endif
