@@ -1,0 +1,544 @@
+/*
+ * Content handlers: match the route, read the body, let the core plan the
+ * operation, run its statement on the pool, and send what the core renders.
+ *
+ * A request that waits for the database holds one extra reference
+ * (r->main->count) and is finalized exactly once, from the query handler or
+ * when the client goes away.  A pool cleanup detaches the query if the
+ * request dies first.
+ */
+
+#include "ngx_http_helpdesk.h"
+
+
+static void ngx_http_helpdesk_body_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_helpdesk_dispatch(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx);
+static void ngx_http_helpdesk_query_done(ngx_http_helpdesk_query_t *q,
+    PGresult *res, hd_problem_t problem);
+static void ngx_http_helpdesk_check_broken(ngx_http_request_t *r);
+static void ngx_http_helpdesk_cleanup(void *data);
+static ngx_int_t ngx_http_helpdesk_send(ngx_http_request_t *r,
+    hd_resp_t *resp, const char *allow);
+static ngx_int_t ngx_http_helpdesk_problem(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx, hd_problem_t p, const char *detail,
+    const char *allow);
+
+
+/*
+ * The request's id: the client's X-Request-Id when well-formed, otherwise
+ * the one nginx generated ($helpdesk_request_id).
+ */
+static ngx_http_helpdesk_ctx_t *
+ngx_http_helpdesk_ctx_create(ngx_http_request_t *r)
+{
+    ngx_http_variable_value_t      *vv;
+    ngx_http_helpdesk_ctx_t        *ctx;
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
+
+    ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_helpdesk_ctx_t));
+    if (ctx == NULL) {
+        return NULL;
+    }
+
+    ctx->route = HD_ROUTE_NONE;
+
+    vv = ngx_http_get_indexed_variable(r, hmcf->request_id_index);
+    if (vv == NULL || vv->not_found) {
+        return NULL;
+    }
+
+    ctx->request_id.data = ngx_pnalloc(r->pool, vv->len + 1);
+    if (ctx->request_id.data == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(ctx->request_id.data, vv->data, vv->len);
+    ctx->request_id.data[vv->len] = '\0';
+    ctx->request_id.len = vv->len;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_helpdesk_module);
+
+    return ctx;
+}
+
+
+ngx_int_t
+ngx_http_helpdesk_api_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                       rc;
+    hd_route_rc_t                   found;
+    ngx_http_helpdesk_ctx_t        *ctx;
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
+
+    ctx = ngx_http_helpdesk_ctx_create(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    found = hd_route_match((char *) r->method_name.data, r->method_name.len,
+                           (char *) r->uri.data, r->uri.len,
+                           hmcf->test_mode != 0, &ctx->match);
+
+    if (found != HD_ROUTE_FOUND || !(ctx->match.route->flags
+                                     & HD_ROUTE_JSON_BODY))
+    {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    switch (found) {
+
+    case HD_ROUTE_NOT_FOUND:
+        return ngx_http_helpdesk_problem(r, ctx, HD_PROBLEM_NOT_FOUND,
+                                         "no such API resource", NULL);
+
+    case HD_ROUTE_BAD_METHOD:
+        return ngx_http_helpdesk_problem(r, ctx,
+                                         HD_PROBLEM_METHOD_NOT_ALLOWED,
+                                         NULL, ctx->match.allow);
+
+    default:
+        break;
+    }
+
+    ctx->route = ctx->match.route->id;
+
+    if (!(ctx->match.route->flags & HD_ROUTE_JSON_BODY)) {
+        return ngx_http_helpdesk_dispatch(r, ctx);
+    }
+
+    rc = ngx_http_read_client_request_body(r, ngx_http_helpdesk_body_handler);
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
+    }
+
+    return NGX_DONE;
+}
+
+
+/*
+ * Copies the request body into one NUL-terminated buffer, reading the parts
+ * nginx spooled to a temporary file.
+ */
+static ngx_int_t
+ngx_http_helpdesk_body(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx)
+{
+    off_t         len;
+    u_char       *p;
+    ssize_t       n;
+    ngx_buf_t    *b;
+    ngx_chain_t  *cl;
+
+    len = 0;
+
+    if (r->request_body == NULL) {
+        ctx->body = "";
+        return NGX_OK;
+    }
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        len += ngx_buf_size(cl->buf);
+    }
+
+    p = ngx_pnalloc(r->pool, (size_t) len + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->body = (char *) p;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        b = cl->buf;
+
+        if (b->in_file) {
+            n = ngx_read_file(b->file, p, (size_t) (b->file_last
+                                                    - b->file_pos),
+                              b->file_pos);
+            if (n != b->file_last - b->file_pos) {
+                return NGX_ERROR;
+            }
+
+            p += n;
+            continue;
+        }
+
+        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+    }
+
+    *p = '\0';
+    ctx->req.body_len = (size_t) (p - (u_char *) ctx->body);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_helpdesk_body_handler(ngx_http_request_t *r)
+{
+    ngx_http_helpdesk_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_helpdesk_module);
+
+    if (ngx_http_helpdesk_body(r, ctx) != NGX_OK) {
+        ngx_http_finalize_request(r, ngx_http_helpdesk_problem(r, ctx,
+                                          HD_PROBLEM_INTERNAL, NULL, NULL));
+        return;
+    }
+
+    ngx_http_finalize_request(r, ngx_http_helpdesk_dispatch(r, ctx));
+}
+
+
+/*
+ * Hands the request to the core.  Returns a final status, or NGX_DONE when
+ * the request now waits for the database (holding a reference).
+ */
+static ngx_int_t
+ngx_http_helpdesk_dispatch(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx)
+{
+    ngx_int_t                       rc;
+    hd_resp_t                       resp;
+    hd_api_rc_t                     step;
+    ngx_pool_cleanup_t             *cln;
+    ngx_http_helpdesk_query_t      *q;
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
+
+    ctx->req.match = &ctx->match;
+    ctx->req.query = (char *) r->args.data;
+    ctx->req.query_len = r->args.len;
+    ctx->req.body = ctx->body ? ctx->body : "";
+    ctx->req.request_id = (char *) ctx->request_id.data;
+
+    if (r->headers_in.content_type) {
+        ctx->req.content_type = (char *) r->headers_in.content_type->value.data;
+        ctx->req.content_type_len = r->headers_in.content_type->value.len;
+    }
+
+    ngx_memzero(&resp, sizeof(hd_resp_t));
+
+    step = hd_api_begin(&ctx->req, &ctx->plan, &resp);
+
+    if (step == HD_API_RESPOND) {
+        rc = ngx_http_helpdesk_send(r, &resp, NULL);
+        hd_resp_free(&resp);
+        return rc;
+    }
+
+    if (hmcf->pool == NULL) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "helpdesk: no helpdesk_db configured");
+        return ngx_http_helpdesk_problem(r, ctx, HD_PROBLEM_DB_UNAVAILABLE,
+                                         NULL, NULL);
+    }
+
+    q = &ctx->query;
+    q->sql = ctx->plan.sql;
+    q->nparams = ctx->plan.nparams;
+    q->params = ctx->plan.params;
+    q->handler = ngx_http_helpdesk_query_done;
+    q->data = r;
+
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+    if (cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->dispatching = 1;
+    rc = ngx_http_helpdesk_pool_query(hmcf->pool, q);
+    ctx->dispatching = 0;
+
+    if (rc == NGX_DECLINED) {
+        return ngx_http_helpdesk_problem(r, ctx, HD_PROBLEM_OVERLOADED,
+                                         "too many requests are waiting for "
+                                         "the database", NULL);
+    }
+
+    if (ctx->answered) {
+        /* the query failed at once, e.g. the database refused to connect */
+        return ctx->rc;
+    }
+
+    ctx->in_db = 1;
+    cln->handler = ngx_http_helpdesk_cleanup;
+    cln->data = ctx;
+
+    r->main->count++;
+    r->read_event_handler = ngx_http_helpdesk_check_broken;
+    r->write_event_handler = ngx_http_helpdesk_check_broken;
+
+    return NGX_DONE;
+}
+
+
+static void
+ngx_http_helpdesk_query_done(ngx_http_helpdesk_query_t *q, PGresult *res,
+    hd_problem_t problem)
+{
+    ngx_int_t                 rc;
+    hd_resp_t                 resp;
+    struct timespec           now;
+    ngx_connection_t         *c;
+    ngx_http_request_t       *r;
+    ngx_http_helpdesk_ctx_t  *ctx;
+
+    r = q->data;
+    c = r->connection;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_helpdesk_module);
+
+    (void) clock_gettime(CLOCK_MONOTONIC, &now);
+    ctx->db_ms += (double) (now.tv_sec - q->started.tv_sec) * 1000.0
+                  + (double) (now.tv_nsec - q->started.tv_nsec) / 1e6;
+
+    ngx_memzero(&resp, sizeof(hd_resp_t));
+
+    if (res != NULL) {
+        hd_api_finish(&ctx->req, &ctx->plan, res, &resp);
+
+    } else {
+        hd_api_problem(&resp, problem, NULL, NULL, ctx->req.request_id);
+    }
+
+    r->read_event_handler = ngx_http_block_reading;
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    rc = ngx_http_helpdesk_send(r, &resp, NULL);
+    hd_resp_free(&resp);
+
+    if (ctx->dispatching) {
+        ctx->answered = 1;
+        ctx->rc = rc;
+        return;
+    }
+
+    ctx->in_db = 0;
+
+    ngx_http_finalize_request(r, rc);
+    ngx_http_run_posted_requests(c);
+}
+
+
+/*
+ * The client may close while we wait for the database; nginx does not look
+ * at its socket meanwhile, so we do (after ngx_http_upstream's check).
+ */
+static void
+ngx_http_helpdesk_check_broken(ngx_http_request_t *r)
+{
+    int                       n;
+    char                      buf[1];
+    ngx_err_t                 err;
+    ngx_event_t              *ev;
+    ngx_connection_t         *c;
+    ngx_http_helpdesk_ctx_t  *ctx;
+
+    c = r->connection;
+    ev = c->read;
+
+    if (c->error) {
+        goto broken;
+    }
+
+#if (NGX_HAVE_EPOLLRDHUP)
+
+    if ((ngx_event_flags & NGX_USE_EPOLL_EVENT) && ngx_use_epoll_rdhup) {
+        if (!ev->pending_eof) {
+            return;
+        }
+
+        goto broken;
+    }
+
+#endif
+
+    n = recv(c->fd, buf, 1, MSG_PEEK);
+    err = ngx_socket_errno;
+
+    if (n > 0 || (n == -1 && err == NGX_EAGAIN)) {
+        return;
+    }
+
+broken:
+
+    ev->eof = 1;
+    c->error = 1;
+
+    ngx_log_error(NGX_LOG_INFO, c->log, 0,
+                  "helpdesk: client closed the connection while waiting "
+                  "for the database");
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_helpdesk_module);
+
+    if (ctx->in_db) {
+        ctx->in_db = 0;
+        ngx_http_helpdesk_pool_cancel(&ctx->query);
+        ngx_http_finalize_request(r, NGX_HTTP_CLIENT_CLOSED_REQUEST);
+    }
+}
+
+
+static void
+ngx_http_helpdesk_cleanup(void *data)
+{
+    ngx_http_helpdesk_ctx_t  *ctx = data;
+
+    if (ctx->in_db) {
+        ctx->in_db = 0;
+        ngx_http_helpdesk_pool_cancel(&ctx->query);
+    }
+}
+
+
+/*
+ * error_page target: renders the problem document for a status nginx
+ * produced itself (oversized body, bad request line, ...).
+ */
+ngx_int_t
+ngx_http_helpdesk_problem_handler(ngx_http_request_t *r)
+{
+    ngx_int_t                 rc, status;
+    ngx_http_helpdesk_ctx_t  *ctx;
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    ctx = ngx_http_helpdesk_ctx_create(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    status = r->err_status ? r->err_status : NGX_HTTP_NOT_FOUND;
+
+    return ngx_http_helpdesk_problem(r, ctx,
+                                     hd_problem_from_status((int) status),
+                                     NULL, NULL);
+}
+
+
+static ngx_int_t
+ngx_http_helpdesk_problem(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx,
+    hd_problem_t p, const char *detail, const char *allow)
+{
+    ngx_int_t  rc;
+    hd_resp_t  resp;
+
+    ngx_memzero(&resp, sizeof(hd_resp_t));
+    hd_api_problem(&resp, p, detail, NULL, (char *) ctx->request_id.data);
+
+    rc = ngx_http_helpdesk_send(r, &resp, allow);
+    hd_resp_free(&resp);
+
+    return rc;
+}
+
+
+static ngx_int_t
+ngx_http_helpdesk_header(ngx_http_request_t *r, const char *name,
+    u_char *value, size_t len)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) name;
+    h->key.len = ngx_strlen(name);
+    h->value.data = value;
+    h->value.len = len;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Sends a complete response; returns what the caller should finalize with.
+ */
+static ngx_int_t
+ngx_http_helpdesk_send(ngx_http_request_t *r, hd_resp_t *resp,
+    const char *allow)
+{
+    u_char                   *p;
+    ngx_int_t                 rc;
+    ngx_buf_t                *b;
+    ngx_chain_t               out;
+    ngx_http_helpdesk_ctx_t  *ctx;
+
+    if (resp->body == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_helpdesk_module);
+
+    r->headers_out.status = resp->status;
+    r->headers_out.content_length_n = resp->body_len;
+    r->headers_out.content_type.data = (u_char *) resp->content_type;
+    r->headers_out.content_type.len = ngx_strlen(resp->content_type);
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    if (ngx_http_helpdesk_header(r, "X-Request-Id", ctx->request_id.data,
+                                 ctx->request_id.len) != NGX_OK
+        || ngx_http_helpdesk_header(r, "Cache-Control",
+                                    (u_char *) "no-store", 8) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (resp->retry_after > 0) {
+        p = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (ngx_http_helpdesk_header(r, "Retry-After", p,
+                                     ngx_sprintf(p, "%d", resp->retry_after)
+                                     - p) != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    if (allow != NULL
+        && ngx_http_helpdesk_header(r, "Allow", (u_char *) allow,
+                                    ngx_strlen(allow)) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (r->header_only || r->method == NGX_HTTP_HEAD) {
+        return ngx_http_send_header(r);
+    }
+
+    b = ngx_create_temp_buf(r->pool, resp->body_len);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b->last = ngx_cpymem(b->pos, resp->body, resp->body_len);
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    rc = ngx_http_send_header(r);
+    if (rc == NGX_ERROR || rc > NGX_OK) {
+        return rc;
+    }
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}

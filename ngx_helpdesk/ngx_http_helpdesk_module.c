@@ -1,0 +1,431 @@
+/*
+ * ngx_http_helpdesk_module — directives, configuration and process hooks.
+ *
+ *   helpdesk_db "<libpq conninfo>";   database, as the application role
+ *   helpdesk_db_pool_size 4;          connections per worker
+ *   helpdesk_db_queue 128;            requests that may wait per worker
+ *   helpdesk_db_timeout 5s;           connect, queue wait and query timeout
+ *   helpdesk_test_mode off;           enables the /api/_test/ routes
+ *   helpdesk_api;                     location: the REST API
+ *   helpdesk_metrics;                 location: Prometheus metrics
+ *   helpdesk_problem;                 location: problem+json error_page
+ */
+
+#include "ngx_http_helpdesk.h"
+
+
+static void *ngx_http_helpdesk_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_helpdesk_init_main_conf(ngx_conf_t *cf, void *conf);
+static char *ngx_http_helpdesk_set_handler(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_helpdesk_preconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_helpdesk_postconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_helpdesk_init_process(ngx_cycle_t *cycle);
+static void ngx_http_helpdesk_exit_process(ngx_cycle_t *cycle);
+
+
+static ngx_conf_num_bounds_t  ngx_http_helpdesk_pool_bounds = {
+    ngx_conf_check_num_bounds, 1, 1024
+};
+
+static ngx_conf_num_bounds_t  ngx_http_helpdesk_queue_bounds = {
+    ngx_conf_check_num_bounds, 0, 65536
+};
+
+
+static ngx_command_t  ngx_http_helpdesk_commands[] = {
+
+    { ngx_string("helpdesk_db"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, conninfo),
+      NULL },
+
+    { ngx_string("helpdesk_db_pool_size"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, pool_size),
+      &ngx_http_helpdesk_pool_bounds },
+
+    { ngx_string("helpdesk_db_queue"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, queue_size),
+      &ngx_http_helpdesk_queue_bounds },
+
+    { ngx_string("helpdesk_db_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, timeout),
+      NULL },
+
+    { ngx_string("helpdesk_test_mode"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, test_mode),
+      NULL },
+
+    { ngx_string("helpdesk_api"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_helpdesk_set_handler,
+      0,
+      0,
+      (void *) ngx_http_helpdesk_api_handler },
+
+    { ngx_string("helpdesk_metrics"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_helpdesk_set_handler,
+      0,
+      0,
+      (void *) ngx_http_helpdesk_metrics_handler },
+
+    { ngx_string("helpdesk_problem"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_helpdesk_set_handler,
+      0,
+      0,
+      (void *) ngx_http_helpdesk_problem_handler },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_helpdesk_module_ctx = {
+    ngx_http_helpdesk_preconfiguration,    /* preconfiguration */
+    ngx_http_helpdesk_postconfiguration,   /* postconfiguration */
+
+    ngx_http_helpdesk_create_main_conf,    /* create main configuration */
+    ngx_http_helpdesk_init_main_conf,      /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    NULL,                                  /* create location configuration */
+    NULL                                   /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_helpdesk_module = {
+    NGX_MODULE_V1,
+    &ngx_http_helpdesk_module_ctx,         /* module context */
+    ngx_http_helpdesk_commands,            /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    ngx_http_helpdesk_init_process,        /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_http_helpdesk_exit_process,        /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static void *
+ngx_http_helpdesk_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_helpdesk_main_conf_t));
+    if (hmcf == NULL) {
+        return NULL;
+    }
+
+    hmcf->pool_size = NGX_CONF_UNSET_UINT;
+    hmcf->queue_size = NGX_CONF_UNSET_UINT;
+    hmcf->timeout = NGX_CONF_UNSET_MSEC;
+    hmcf->test_mode = NGX_CONF_UNSET;
+
+    return hmcf;
+}
+
+
+/*
+ * Appends keyword=value to the connection parameters being built.
+ */
+static char *
+ngx_http_helpdesk_db_param(ngx_conf_t *cf, ngx_array_t *kw, ngx_array_t *val,
+    const char *keyword, const char *value)
+{
+    const char  **k, **v;
+
+    k = ngx_array_push(kw);
+    v = ngx_array_push(val);
+    if (k == NULL || v == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    *k = keyword;
+    *v = value;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_helpdesk_pstrdup(ngx_conf_t *cf, const char *s)
+{
+    size_t   len;
+    u_char  *p;
+
+    len = ngx_strlen(s);
+
+    p = ngx_pnalloc(cf->pool, len + 1);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(p, s, len + 1);
+
+    return (char *) p;
+}
+
+
+/*
+ * Turns helpdesk_db into the keyword/value arrays given to
+ * PQconnectStartParams, and refuses what would make a worker block: a host
+ * *name* (libpq resolves it synchronously) must come with hostaddr.  Adds a
+ * statement_timeout a little under helpdesk_db_timeout, so the server stops
+ * a statement nginx has given up on.
+ */
+static char *
+ngx_http_helpdesk_db_params(ngx_conf_t *cf,
+    ngx_http_helpdesk_main_conf_t *hmcf)
+{
+    u_char             *conninfo, *p;
+    char               *errmsg, *options, *host, *hostaddr;
+    ngx_msec_t          st;
+    ngx_array_t         kw, val;
+    struct in6_addr     a6;
+    struct in_addr      a4;
+    PQconninfoOption   *opts, *o;
+
+    conninfo = ngx_pnalloc(cf->pool, hmcf->conninfo.len + 1);
+    if (conninfo == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    (void) ngx_cpystrn(conninfo, hmcf->conninfo.data, hmcf->conninfo.len + 1);
+
+    errmsg = NULL;
+    opts = PQconninfoParse((char *) conninfo, &errmsg);
+    if (opts == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid helpdesk_db \"%V\": %s", &hmcf->conninfo,
+                           errmsg ? errmsg : "out of memory");
+        PQfreemem(errmsg);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_array_init(&kw, cf->pool, 16, sizeof(char *)) != NGX_OK
+        || ngx_array_init(&val, cf->pool, 16, sizeof(char *)) != NGX_OK)
+    {
+        goto failed;
+    }
+
+    host = NULL;
+    hostaddr = NULL;
+    options = "";
+
+    for (o = opts; o->keyword; o++) {
+        if (o->val == NULL) {
+            continue;
+        }
+
+        if (ngx_strcmp(o->keyword, "options") == 0) {
+            options = o->val;
+            continue;
+        }
+
+        if (ngx_strcmp(o->keyword, "host") == 0) {
+            host = o->val;
+        }
+
+        if (ngx_strcmp(o->keyword, "hostaddr") == 0) {
+            hostaddr = o->val;
+        }
+
+        if (ngx_http_helpdesk_db_param(cf, &kw, &val,
+                ngx_http_helpdesk_pstrdup(cf, o->keyword),
+                ngx_http_helpdesk_pstrdup(cf, o->val)) != NGX_CONF_OK)
+        {
+            goto failed;
+        }
+    }
+
+    if (hostaddr == NULL) {
+        if (host == NULL || host[0] == '\0') {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "helpdesk_db needs host= (an IP address or a "
+                               "socket directory) or hostaddr=");
+            goto failed;
+        }
+
+        if (host[0] != '/' && inet_pton(AF_INET, host, &a4) != 1
+            && inet_pton(AF_INET6, host, &a6) != 1)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "helpdesk_db host \"%s\" is a name: resolving "
+                               "it would block nginx; give hostaddr= too",
+                               host);
+            goto failed;
+        }
+
+        if (host[0] != '/'
+            && ngx_http_helpdesk_db_param(cf, &kw, &val, "hostaddr",
+                   ngx_http_helpdesk_pstrdup(cf, host)) != NGX_CONF_OK)
+        {
+            goto failed;
+        }
+    }
+
+    st = hmcf->timeout > 200 ? hmcf->timeout - hmcf->timeout / 10
+                             : hmcf->timeout;
+
+    p = ngx_pnalloc(cf->pool, ngx_strlen(options) + 64);
+    if (p == NULL) {
+        goto failed;
+    }
+
+    *ngx_sprintf(p, "%s -c statement_timeout=%M", options, st) = '\0';
+
+    if (ngx_http_helpdesk_db_param(cf, &kw, &val, "options", (char *) p)
+            != NGX_CONF_OK
+        || ngx_http_helpdesk_db_param(cf, &kw, &val,
+               "fallback_application_name", "helpdesk-nginx") != NGX_CONF_OK
+        || ngx_http_helpdesk_db_param(cf, &kw, &val, NULL, NULL)
+            != NGX_CONF_OK)
+    {
+        goto failed;
+    }
+
+    hmcf->db_keywords = kw.elts;
+    hmcf->db_values = val.elts;
+
+    PQconninfoFree(opts);
+    return NGX_CONF_OK;
+
+failed:
+
+    PQconninfoFree(opts);
+    return NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_http_helpdesk_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_helpdesk_main_conf_t  *hmcf = conf;
+
+    ngx_conf_init_uint_value(hmcf->pool_size, 4);
+    ngx_conf_init_uint_value(hmcf->queue_size, 128);
+    ngx_conf_init_msec_value(hmcf->timeout, 5000);
+    ngx_conf_init_value(hmcf->test_mode, 0);
+
+    if (hmcf->conninfo.len == 0) {
+        return NGX_CONF_OK;
+    }
+
+    return ngx_http_helpdesk_db_params(cf, hmcf);
+}
+
+
+static char *
+ngx_http_helpdesk_set_handler(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_core_loc_conf_t  *clcf;
+
+    (void) conf;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->handler != NULL) {
+        return "is duplicate";
+    }
+
+    clcf->handler = (ngx_http_handler_pt) cmd->post;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_helpdesk_preconfiguration(ngx_conf_t *cf)
+{
+    return ngx_http_helpdesk_add_variables(cf);
+}
+
+
+static ngx_int_t
+ngx_http_helpdesk_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_str_t                       own = ngx_string("helpdesk_request_id");
+    ngx_str_t                       gen = ngx_string("request_id");
+    ngx_http_handler_pt            *h;
+    ngx_http_core_main_conf_t      *cmcf;
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_helpdesk_module);
+    cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
+
+    hmcf->request_id_index = ngx_http_get_variable_index(cf, &own);
+    hmcf->nginx_request_id_index = ngx_http_get_variable_index(cf, &gen);
+
+    if (hmcf->request_id_index == NGX_ERROR
+        || hmcf->nginx_request_id_index == NGX_ERROR)
+    {
+        return NGX_ERROR;
+    }
+
+    h = ngx_array_push(&cmcf->phases[NGX_HTTP_LOG_PHASE].handlers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    *h = ngx_http_helpdesk_log_handler;
+
+    return ngx_http_helpdesk_metrics_add_zone(cf, hmcf);
+}
+
+
+static ngx_int_t
+ngx_http_helpdesk_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_cycle_get_module_main_conf(cycle,
+                                               ngx_http_helpdesk_module);
+    if (hmcf == NULL) {
+        return NGX_OK;
+    }
+
+    ngx_http_helpdesk_metrics_attach(cycle, hmcf);
+
+    if (hmcf->db_keywords == NULL) {
+        return NGX_OK;
+    }
+
+    return ngx_http_helpdesk_pool_init(cycle, hmcf);
+}
+
+
+static void
+ngx_http_helpdesk_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_cycle_get_module_main_conf(cycle,
+                                               ngx_http_helpdesk_module);
+
+    if (hmcf != NULL && hmcf->pool != NULL) {
+        ngx_http_helpdesk_pool_exit(hmcf->pool);
+        hmcf->pool = NULL;
+    }
+
+    ngx_http_helpdesk_metrics_detach();
+}
