@@ -28,7 +28,7 @@ NGX_OUT    := $(BUILD)/nginx
 MODULE     := $(BUILD)/ngx_http_helpdesk_module.so
 MOD_SRCS   := $(wildcard ngx_helpdesk/*.c ngx_helpdesk/*.h)
 
-.PHONY: all deps run reset test unit unit-asan prove bench clean
+.PHONY: all deps run reset test unit unit-asan prove bench clean fuzz
 
 all: $(CORE_LIB) $(BUILD)/helpdesk-worker $(MODULE)
 
@@ -47,7 +47,7 @@ $(CORE_LIB): $(CORE_OBJS)
 
 # --- worker ---------------------------------------------------------------
 
--include worker/worker.mk
+include worker/worker.mk
 
 # --- nginx module ---------------------------------------------------------
 # Built out of tree against Debian's nginx-dev with Debian's own configure
@@ -112,3 +112,22 @@ bench: deps all
 
 clean:
 	rm -rf $(BUILD)
+
+# --- fuzzing --------------------------------------------------------------
+# libFuzzer targets over the core; `make fuzz` runs each for FUZZ_SECONDS.
+
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard fuzz/fuzz_*.c))
+
+$(BUILD)/fuzz/%: fuzz/%.c $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) -Icore \
+	    -I/usr/include/postgresql $< $(CORE_SRCS) -o $@ $(CORE_LIBS)
+
+fuzz: $(FUZZ_TARGETS)
+	@for f in $(FUZZ_TARGETS); do \
+	    mkdir -p $(BUILD)/fuzz/corpus-$$(basename $$f); \
+	    echo "fuzz: $$f for $(FUZZ_SECONDS)s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 \
+	        $(BUILD)/fuzz/corpus-$$(basename $$f) 2>&1 | tail -1 || exit 1; \
+	done

@@ -1,0 +1,130 @@
+/*
+ * wk.h — the helpdesk-worker's internal interface.
+ *
+ * The worker is a plain command-line program (not nginx), so it may block on
+ * libpq.  One file per concern:
+ *
+ *   main.c         command-line parsing and dispatch
+ *   wk_log.c       one line per event on stderr
+ *   wk_config.c    settings: HELPDESK_DB, $HELPDESK_CONF / var/helpdesk.conf
+ *   wk_pg.c        connecting (interruptible), running statements, errors
+ *   wk_migrate.c   `migrate` and `migrate --status`
+ *   wk_seed.c      `seed-demo` (SQL embedded from worker/seed_demo.sql)
+ *   wk_run.c       `run`: the long-lived loop, signals, reconnect backoff
+ */
+
+#ifndef WK_H
+#define WK_H
+
+#include <limits.h>
+#include <signal.h>
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#ifndef HD_VERSION
+#define HD_VERSION "0.1.0"
+#endif
+
+#define WK_NAME "helpdesk-worker"
+
+/* Exit codes shared by every command. */
+#define WK_EXIT_OK     0
+#define WK_EXIT_FAIL   1
+#define WK_EXIT_USAGE  2
+
+/*
+ * Session-level advisory lock keys.  Each is a distinct bigint so that
+ * different duties never block each other; "HDMIGRAT" in ASCII.
+ */
+#define WK_LOCK_MIGRATE  0x48444d4947524154LL
+
+
+/* wk_log.c */
+
+/*
+ * Write one line to stderr: "helpdesk-worker: <msg>", or, once
+ * wk_log_timestamps(1) was called (the `run` command), prefixed with an
+ * ISO-8601 UTC timestamp and the pid.  The line is written with a single
+ * write(2) so concurrent writers do not interleave.
+ */
+void wk_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void wk_log_timestamps(int on);
+
+/* Milliseconds on the monotonic clock, for timeouts and durations. */
+long long wk_now_ms(void);
+
+
+/* wk_config.c */
+
+typedef struct {
+    char  db[2048];                 /* libpq conninfo; "" when unset */
+    char  migrations_dir[PATH_MAX];
+    char  conf_path[PATH_MAX];      /* the file that was read, or "" */
+    const char *db_source;          /* "HELPDESK_DB", the file, or NULL */
+} wk_config_t;
+
+/*
+ * Fill cfg from the environment and the settings file.  HELPDESK_DB wins
+ * over the file's `db`.  The file is $HELPDESK_CONF, else var/helpdesk.conf
+ * relative to the cwd; a missing default file is not an error, a missing
+ * $HELPDESK_CONF is.  Returns 0, or -1 after logging why.
+ */
+int wk_config_load(wk_config_t *cfg);
+
+/* Fail (log and return -1) when no database was configured. */
+int wk_config_require_db(const wk_config_t *cfg);
+
+
+/* wk_pg.c */
+
+/*
+ * Connect with conninfo, tagging the session with application_name
+ * "helpdesk-worker <what>".  Non-blocking underneath: when stop is not
+ * NULL and *stop becomes non-zero the attempt is abandoned within ~200 ms.
+ * Gives up after timeout_sec.  Returns the connection, or NULL with a
+ * one-line reason in errbuf; when errbuf is NULL the reason is logged.
+ */
+PGconn *wk_pg_connect(const char *conninfo, const char *what,
+    volatile sig_atomic_t *stop, int timeout_sec, char *errbuf,
+    size_t errlen);
+
+/*
+ * Run sql (no parameters) and check that it succeeded.  Returns the result
+ * (caller PQclear()s) or NULL after logging "<what>: <server message>".
+ */
+PGresult *wk_pg_exec(PGconn *conn, const char *sql, const char *what);
+
+/* Like wk_pg_exec() for statements whose result is not needed: 0 or -1. */
+int wk_pg_run(PGconn *conn, const char *sql, const char *what);
+
+/*
+ * Copy PQerrorMessage(conn) into buf as a single line (runs of
+ * whitespace and newlines folded into one space) and return buf.
+ */
+char *wk_pg_error_line(PGconn *conn, char *buf, size_t len);
+
+/*
+ * Log a failed result of running the script sql (named label, e.g. a file
+ * path) as "label:line: message (SQLSTATE x)", followed by the server's
+ * detail, hint and first context line when present.  The line is derived
+ * from the error position; sql may be NULL.
+ */
+void wk_pg_report(PGconn *conn, const PGresult *res, const char *label,
+    const char *sql);
+
+/* "dbname on host:port as user", for log lines.  Returns buf. */
+char *wk_pg_describe(PGconn *conn, char *buf, size_t len);
+
+
+/* Commands.  Each returns a WK_EXIT_* code. */
+
+int wk_migrate(const wk_config_t *cfg);
+int wk_migrate_status(const wk_config_t *cfg);
+int wk_seed_demo(const wk_config_t *cfg);
+int wk_run(const wk_config_t *cfg);
+
+/* The demo seed, embedded at build time (generated seed_demo.c). */
+extern const unsigned char wk_seed_demo_sql[];
+
+#endif /* WK_H */

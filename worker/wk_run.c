@@ -1,0 +1,198 @@
+/*
+ * wk_run.c — `helpdesk-worker run`, the long-lived worker loop.
+ *
+ * Connects to the database, then waits on the connection's socket in short
+ * slices so that a dropped connection is noticed at once and a SIGTERM or
+ * SIGINT ends the process (exit 0) within a few hundred milliseconds, even
+ * in the middle of a connection attempt.  A heartbeat query runs every
+ * WK_RUN_HEARTBEAT_MS.  When the database is unreachable the worker retries
+ * with exponential backoff (0.5 s doubling to 30 s).  Every state change is
+ * one timestamped line on stderr.
+ *
+ * Job handlers (email, SLA ticks, exports) plug into wk_run_session() as
+ * they are written; for now the loop only keeps the connection healthy.
+ */
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wk.h"
+
+
+#define WK_RUN_SLICE_MS         200
+#define WK_RUN_HEARTBEAT_MS   10000
+#define WK_RUN_BACKOFF_MIN_MS   500
+#define WK_RUN_BACKOFF_MAX_MS 30000
+#define WK_RUN_CONNECT_SEC       10
+
+
+static volatile sig_atomic_t  wk_run_stop;
+
+
+static void
+wk_run_on_signal(int signo)
+{
+    wk_run_stop = signo;
+}
+
+
+/* Route SIGTERM/SIGINT to the stop flag, without SA_RESTART. */
+static int
+wk_run_signals(void)
+{
+    struct sigaction  sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = wk_run_on_signal;
+    sigemptyset(&sa.sa_mask);
+
+    if (sigaction(SIGTERM, &sa, NULL) != 0
+        || sigaction(SIGINT, &sa, NULL) != 0)
+    {
+        wk_log("sigaction: %s", strerror(errno));
+        return -1;
+    }
+
+    signal(SIGPIPE, SIG_IGN);
+
+    return 0;
+}
+
+
+/* Sleep ms milliseconds, or less when a stop signal arrives. */
+static void
+wk_run_sleep(long long ms)
+{
+    long long        end = wk_now_ms() + ms, left;
+    struct timespec  ts;
+
+    while (!wk_run_stop && (left = end - wk_now_ms()) > 0) {
+        if (left > WK_RUN_SLICE_MS) {
+            left = WK_RUN_SLICE_MS;
+        }
+
+        ts.tv_sec = 0;
+        ts.tv_nsec = left * 1000000L;
+        nanosleep(&ts, NULL);
+    }
+}
+
+
+/* Log the connection and the schema version found there. */
+static void
+wk_run_log_connected(PGconn *conn)
+{
+    PGresult    *res;
+    char         desc[512];
+    const char  *version = "none (run migrate)";
+
+    res = PQexec(conn,
+        "select coalesce((select max(version)::text from schema_migrations),"
+        "                'none')"
+        " where to_regclass('schema_migrations') is not null");
+
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+        version = PQgetvalue(res, 0, 0);
+    }
+
+    wk_log("connected to %s (schema version %s)",
+           wk_pg_describe(conn, desc, sizeof(desc)), version);
+    PQclear(res);
+}
+
+
+/*
+ * Serve one connection until it breaks (-1, reason logged) or a stop signal
+ * arrives (0).
+ */
+static int
+wk_run_session(PGconn *conn)
+{
+    struct pollfd  pfd;
+    long long      next_beat = wk_now_ms() + WK_RUN_HEARTBEAT_MS;
+    PGnotify      *n;
+    char           reason[512];
+
+    while (!wk_run_stop) {
+        pfd.fd = PQsocket(conn);
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+
+        if (poll(&pfd, 1, WK_RUN_SLICE_MS) > 0) {
+            if (!PQconsumeInput(conn)) {
+                goto lost;
+            }
+
+            while ((n = PQnotifies(conn)) != NULL) {
+                PQfreemem(n);
+            }
+        }
+
+        if (PQstatus(conn) != CONNECTION_OK) {
+            goto lost;
+        }
+
+        if (wk_now_ms() >= next_beat) {
+            if (wk_pg_run(conn, "select 1", "heartbeat") != 0) {
+                goto lost;
+            }
+
+            next_beat = wk_now_ms() + WK_RUN_HEARTBEAT_MS;
+        }
+    }
+
+    return 0;
+
+lost:
+
+    wk_log("database connection lost: %s",
+           wk_pg_error_line(conn, reason, sizeof(reason)));
+    return -1;
+}
+
+
+int
+wk_run(const wk_config_t *cfg)
+{
+    PGconn     *conn;
+    char        reason[512];
+    long long   backoff = WK_RUN_BACKOFF_MIN_MS;
+
+    if (wk_config_require_db(cfg) != 0 || wk_run_signals() != 0) {
+        return WK_EXIT_FAIL;
+    }
+
+    wk_log_timestamps(1);
+    wk_log("starting %s %s", WK_NAME, HD_VERSION);
+
+    while (!wk_run_stop) {
+        conn = wk_pg_connect(cfg->db, "run", &wk_run_stop, WK_RUN_CONNECT_SEC,
+                             reason, sizeof(reason));
+
+        if (conn == NULL) {
+            if (!wk_run_stop) {
+                wk_log("database unavailable: %s; retrying in %.1f s",
+                       reason, backoff / 1000.0);
+                wk_run_sleep(backoff);
+                backoff = (backoff * 2 > WK_RUN_BACKOFF_MAX_MS)
+                          ? WK_RUN_BACKOFF_MAX_MS : backoff * 2;
+            }
+
+            continue;
+        }
+
+        backoff = WK_RUN_BACKOFF_MIN_MS;
+        wk_run_log_connected(conn);
+        wk_run_session(conn);
+        PQfinish(conn);
+    }
+
+    wk_log("stopping on %s", wk_run_stop == SIGINT ? "SIGINT" : "SIGTERM");
+
+    return WK_EXIT_OK;
+}

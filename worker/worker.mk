@@ -1,0 +1,40 @@
+# worker/worker.mk — builds $(BUILD)/helpdesk-worker; included by the top
+# Makefile, which defines BUILD, CC and HD_CFLAGS.
+#
+# worker/seed_demo.sql is embedded into the binary: a generated C file holds
+# its bytes, so `helpdesk-worker seed-demo` works from any directory.
+# The worker does not use core/ yet, so it does not link $(CORE_LIB).
+
+WORKER_BIN     := $(BUILD)/helpdesk-worker
+WORKER_OBJDIR  := $(BUILD)/worker
+WORKER_SRCS    := $(wildcard worker/*.c)
+WORKER_OBJS    := $(patsubst worker/%.c,$(WORKER_OBJDIR)/%.o,$(WORKER_SRCS)) \
+                  $(WORKER_OBJDIR)/seed_demo.o
+WORKER_PG_INC  ?= /usr/include/postgresql
+WORKER_CFLAGS   = $(HD_CFLAGS) -Wall -Wextra -Werror -std=gnu11 \
+                  -I$(WORKER_PG_INC) -Iworker \
+                  $(if $(HD_VERSION),-DHD_VERSION='"$(HD_VERSION)"')
+WORKER_LIBS    := -lpq -lcrypto
+
+$(WORKER_BIN): $(WORKER_OBJS)
+	$(CC) $(WORKER_CFLAGS) $(LDFLAGS) -o $@ $(WORKER_OBJS) $(WORKER_LIBS)
+
+$(WORKER_OBJDIR)/%.o: worker/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WORKER_CFLAGS) -MMD -MP -c -o $@ $<
+
+# seed_demo.sql -> a C array (od is in coreutils; no xxd needed).
+$(WORKER_OBJDIR)/seed_demo.c: worker/seed_demo.sql worker/worker.mk
+	@mkdir -p $(@D)
+	{ printf '/* generated from %s by worker/worker.mk */\n' 'worker/seed_demo.sql'; \
+	  printf '#include "wk.h"\nconst unsigned char wk_seed_demo_sql[] = {\n'; \
+	  od -An -v -tx1 worker/seed_demo.sql | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  printf '0x00\n};\n'; } > $@.tmp && mv $@.tmp $@
+
+$(WORKER_OBJDIR)/seed_demo.o: $(WORKER_OBJDIR)/seed_demo.c
+	$(CC) $(WORKER_CFLAGS) -MMD -MP -c -o $@ $<
+
+.PHONY: worker
+worker: $(WORKER_BIN)
+
+-include $(WORKER_OBJS:.o=.d)
