@@ -1,32 +1,72 @@
 /*
- * hd_api — operations of the API and their dispatch table.
+ * hd_api — the operation state machine: body checks, caller resolution,
+ * authorization, dispatch, and the shared helpers of the handlers.
  */
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include <argon2.h>
 #include <cjson/cJSON.h>
 
-#include "hd_api.h"
+#include "hd_api_int.h"
 #include "hd_json.h"
-
-
-typedef hd_api_rc_t (*hd_api_handler_pt)(const hd_req_t *req,
-    hd_plan_t *plan, hd_resp_t *resp);
 
 
 static const char  hd_json_type[] = "application/json";
 static const char  hd_problem_type[] = "application/problem+json";
 
 
+static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
+    [HD_ROUTE_HEALTHZ] = hd_api_healthz,
+    [HD_ROUTE_READYZ] = hd_api_readyz,
+    [HD_ROUTE_VERSION] = hd_api_version,
+    [HD_ROUTE_TEST_SLEEP] = hd_api_test_sleep,
+    [HD_ROUTE_TEST_ECHO] = hd_api_test_echo,
+    [HD_ROUTE_LOGIN] = hd_api_login,
+    [HD_ROUTE_LOGOUT] = hd_api_logout,
+    [HD_ROUTE_ME] = hd_api_me,
+    [HD_ROUTE_TOKENS_LIST] = hd_api_tokens_list,
+    [HD_ROUTE_TOKENS_CREATE] = hd_api_tokens_create,
+    [HD_ROUTE_TOKENS_REVOKE] = hd_api_tokens_revoke,
+    [HD_ROUTE_TEAMS_LIST] = hd_api_teams_list,
+    [HD_ROUTE_USERS_LIST] = hd_api_users_list,
+    [HD_ROUTE_USERS_CREATE] = hd_api_users_create,
+    [HD_ROUTE_USERS_UPDATE] = hd_api_users_update,
+};
+
+
+void
+hd_op_init(hd_op_t *op, const hd_req_t *req)
+{
+    memset(op, 0, sizeof(*op));
+    op->req = req;
+}
+
+
+void
+hd_op_free(hd_op_t *op)
+{
+    hd_resp_free(&op->resp);
+    cJSON_Delete(op->body);
+    op->body = NULL;
+    free(op->me.teams_json);
+    op->me.teams_json = NULL;
+    memset(op->task.password, 0, sizeof(op->task.password));
+}
+
+
 void
 hd_resp_free(hd_resp_t *resp)
 {
     free(resp->body);
+    free(resp->cookie);
     resp->body = NULL;
+    resp->cookie = NULL;
     resp->body_len = 0;
 }
 
@@ -39,6 +79,7 @@ hd_api_problem(hd_resp_t *resp, hd_problem_t p, const char *detail,
 
     info = hd_problem_info(p);
 
+    free(resp->body);
     resp->status = info->status;
     resp->content_type = hd_problem_type;
     resp->retry_after = info->retry_after;
@@ -48,14 +89,53 @@ hd_api_problem(hd_resp_t *resp, hd_problem_t p, const char *detail,
         resp->status = 500;
         resp->body_len = 0;
     }
+
+    if (info->status == 401 && resp->www_authenticate == NULL) {
+        resp->www_authenticate = "Bearer realm=\"helpdesk\"";
+    }
 }
 
 
-/*
- * Answers with a JSON document built by the caller; takes ownership of doc.
- */
-static void
-hd_api_json(hd_resp_t *resp, int status, cJSON *doc, const char *request_id)
+hd_api_rc_t
+hd_api_fail(hd_op_t *op, hd_problem_t p, const char *detail,
+    const char *errors_json)
+{
+    hd_api_problem(&op->resp, p, detail, errors_json, op->req->request_id);
+    return HD_API_RESPOND;
+}
+
+
+hd_api_rc_t
+hd_api_field_error(hd_op_t *op, const char *field, const char *message)
+{
+    char        *errors;
+    cJSON       *arr, *e;
+    hd_api_rc_t  rc;
+
+    arr = cJSON_CreateArray();
+    e = cJSON_CreateObject();
+    errors = NULL;
+
+    if (arr != NULL && e != NULL && cJSON_AddItemToArray(arr, e)) {
+        e = NULL;
+        cJSON_AddStringToObject(cJSON_GetArrayItem(arr, 0), "field", field);
+        cJSON_AddStringToObject(cJSON_GetArrayItem(arr, 0), "message",
+                                message);
+        errors = cJSON_PrintUnformatted(arr);
+    }
+
+    cJSON_Delete(arr);
+    cJSON_Delete(e);
+
+    rc = hd_api_fail(op, HD_PROBLEM_BAD_REQUEST, message, errors);
+    free(errors);
+
+    return rc;
+}
+
+
+hd_api_rc_t
+hd_api_json(hd_op_t *op, int status, cJSON *doc)
 {
     char  *text;
 
@@ -63,30 +143,206 @@ hd_api_json(hd_resp_t *resp, int status, cJSON *doc, const char *request_id)
     cJSON_Delete(doc);
 
     if (text == NULL) {
-        hd_api_problem(resp, HD_PROBLEM_INTERNAL, NULL, NULL, request_id);
-        return;
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
     }
 
-    resp->status = status;
-    resp->content_type = hd_json_type;
-    resp->retry_after = 0;
-    resp->body = text;
-    resp->body_len = strlen(text);
+    free(op->resp.body);
+    op->resp.status = status;
+    op->resp.content_type = hd_json_type;
+    op->resp.retry_after = 0;
+    op->resp.body = text;
+    op->resp.body_len = strlen(text);
+
+    return HD_API_RESPOND;
 }
 
 
-static void
-hd_api_status(hd_resp_t *resp, const char *status, const char *request_id)
+hd_api_rc_t
+hd_api_json_text(hd_op_t *op, int status, const PGresult *res)
 {
-    cJSON  *doc;
+    char    *text;
+    size_t   len;
 
-    doc = cJSON_CreateObject();
-    if (doc != NULL && cJSON_AddStringToObject(doc, "status", status) == NULL) {
-        cJSON_Delete(doc);
-        doc = NULL;
+    if (PQntuples(res) < 1 || PQnfields(res) < 1 || PQgetisnull(res, 0, 0)) {
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
     }
 
-    hd_api_json(resp, 200, doc, request_id);
+    len = (size_t) PQgetlength(res, 0, 0);
+
+    text = malloc(len + 1);
+    if (text == NULL) {
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
+    }
+
+    memcpy(text, PQgetvalue(res, 0, 0), len + 1);
+
+    free(op->resp.body);
+    op->resp.status = status;
+    op->resp.content_type = hd_json_type;
+    op->resp.body = text;
+    op->resp.body_len = len;
+
+    return HD_API_RESPOND;
+}
+
+
+hd_api_rc_t
+hd_api_no_content(hd_op_t *op)
+{
+    free(op->resp.body);
+    op->resp.body = strdup("");
+    if (op->resp.body == NULL) {
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
+    }
+
+    op->resp.status = 204;
+    op->resp.content_type = hd_json_type;
+    op->resp.body_len = 0;
+
+    return HD_API_RESPOND;
+}
+
+
+cJSON *
+hd_api_body(hd_op_t *op)
+{
+    return op->body;
+}
+
+
+int
+hd_api_body_only(hd_op_t *op, const char *const *allowed)
+{
+    char         msg[160];
+    cJSON       *item;
+    const char  *const *a;
+
+    if (!cJSON_IsObject((cJSON *) op->body)) {
+        hd_api_field_error(op, "", "the body must be a JSON object");
+        return 0;
+    }
+
+    cJSON_ArrayForEach(item, (cJSON *) op->body) {
+        for (a = allowed; *a != NULL; a++) {
+            if (strcmp(*a, item->string) == 0) {
+                break;
+            }
+        }
+
+        if (*a == NULL) {
+            snprintf(msg, sizeof(msg), "unknown or read-only field \"%.80s\"",
+                     item->string);
+            hd_api_field_error(op, item->string, msg);
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+void
+hd_plan_start(hd_plan_t *plan, const char *sql,
+    hd_api_rc_t (*decode)(hd_op_t *op, const PGresult *res))
+{
+    plan->sql = sql;
+    plan->nparams = 0;
+    plan->used = 0;
+    plan->failed = 0;
+    plan->decode = decode;
+    plan->on_error = NULL;
+}
+
+
+void
+hd_plan_paramn(hd_plan_t *plan, const char *value, size_t len)
+{
+    char  *p;
+
+    if (plan->nparams == HD_PLAN_MAX_PARAMS) {
+        plan->failed = 1;
+        return;
+    }
+
+    if (value == NULL) {
+        plan->params[plan->nparams++] = NULL;
+        return;
+    }
+
+    if (plan->used + len + 1 > sizeof(plan->store)) {
+        plan->failed = 1;
+        plan->params[plan->nparams++] = NULL;
+        return;
+    }
+
+    p = plan->store + plan->used;
+    memcpy(p, value, len);
+    p[len] = '\0';
+    plan->used += len + 1;
+    plan->params[plan->nparams++] = p;
+}
+
+
+void
+hd_plan_param(hd_plan_t *plan, const char *value)
+{
+    hd_plan_paramn(plan, value, value ? strlen(value) : 0);
+}
+
+
+void
+hd_plan_paramf(hd_plan_t *plan, const char *fmt, ...)
+{
+    int      n;
+    char     buf[512];
+    va_list  ap;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+
+    if (n < 0 || (size_t) n >= sizeof(buf)) {
+        plan->failed = 1;
+        hd_plan_param(plan, NULL);
+        return;
+    }
+
+    hd_plan_paramn(plan, buf, (size_t) n);
+}
+
+
+void
+hd_plan_param_bytea(hd_plan_t *plan, const unsigned char *data, size_t len)
+{
+    char    hex[2 + 2 * 64 + 1];
+    size_t  i;
+
+    if (len > 64) {
+        plan->failed = 1;
+        hd_plan_param(plan, NULL);
+        return;
+    }
+
+    hex[0] = '\\';
+    hex[1] = 'x';
+
+    for (i = 0; i < len; i++) {
+        snprintf(hex + 2 + 2 * i, 3, "%02x", data[i]);
+    }
+
+    hd_plan_paramn(plan, hex, 2 + 2 * len);
+}
+
+
+hd_api_rc_t
+hd_plan_query(hd_op_t *op)
+{
+    if (op->plan.failed) {
+        return hd_api_fail(op, HD_PROBLEM_BAD_REQUEST,
+                           "a value in the request is too long", NULL);
+    }
+
+    return HD_API_QUERY;
 }
 
 
@@ -192,221 +448,316 @@ hd_query_arg(const char *query, size_t len, const char *name, char *buf,
 hd_problem_t
 hd_api_sqlstate_problem(const char *sqlstate)
 {
+    size_t  i;
+
+    static const struct {
+        const char    *prefix;
+        hd_problem_t   problem;
+    } map[] = {
+        { "57014", HD_PROBLEM_DB_TIMEOUT },         /* query_canceled */
+        { "08", HD_PROBLEM_DB_UNAVAILABLE },        /* connection */
+        { "57P", HD_PROBLEM_DB_UNAVAILABLE },       /* shutdown */
+        { "53", HD_PROBLEM_DB_UNAVAILABLE },        /* resources */
+        { "40", HD_PROBLEM_DB_UNAVAILABLE },        /* serialization */
+        { "23505", HD_PROBLEM_CONFLICT },           /* unique */
+        { "HD409", HD_PROBLEM_CONFLICT },
+        { "23", HD_PROBLEM_UNPROCESSABLE },         /* other integrity */
+        { "HD422", HD_PROBLEM_UNPROCESSABLE },
+        { "22", HD_PROBLEM_BAD_REQUEST },           /* data exception */
+    };
+
     if (sqlstate == NULL) {
         return HD_PROBLEM_DB_UNAVAILABLE;
     }
 
-    if (strcmp(sqlstate, "57014") == 0) {           /* query_canceled */
-        return HD_PROBLEM_DB_TIMEOUT;
-    }
-
-    if (strncmp(sqlstate, "08", 2) == 0             /* connection */
-        || strncmp(sqlstate, "57P", 3) == 0         /* shutdown */
-        || strncmp(sqlstate, "53", 2) == 0)         /* resources */
-    {
-        return HD_PROBLEM_DB_UNAVAILABLE;
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        if (strncmp(sqlstate, map[i].prefix, strlen(map[i].prefix)) == 0) {
+            return map[i].problem;
+        }
     }
 
     return HD_PROBLEM_INTERNAL;
 }
 
 
-/* GET /api/healthz: the process is up; touches nothing. */
-
-static hd_api_rc_t
-hd_api_healthz(const hd_req_t *req, hd_plan_t *plan, hd_resp_t *resp)
-{
-    (void) plan;
-
-    hd_api_status(resp, "ok", req->request_id);
-    return HD_API_RESPOND;
-}
-
-
-static void
-hd_api_readyz_decode(const hd_req_t *req, const PGresult *res,
-    hd_resp_t *resp)
-{
-    (void) res;
-
-    hd_api_status(resp, "ready", req->request_id);
-}
-
-
-/* GET /api/readyz: one real round trip to the database. */
-
-static hd_api_rc_t
-hd_api_readyz(const hd_req_t *req, hd_plan_t *plan, hd_resp_t *resp)
-{
-    (void) req;
-    (void) resp;
-
-    plan->sql = "select 1";
-    plan->nparams = 0;
-    plan->decode = hd_api_readyz_decode;
-
-    return HD_API_QUERY;
-}
-
-
-static hd_api_rc_t
-hd_api_version(const hd_req_t *req, hd_plan_t *plan, hd_resp_t *resp)
-{
-    cJSON  *doc;
-
-    (void) plan;
-
-    doc = cJSON_CreateObject();
-    if (doc != NULL
-        && (cJSON_AddStringToObject(doc, "name", "helpdesk") == NULL
-            || cJSON_AddStringToObject(doc, "version", HD_VERSION) == NULL))
-    {
-        cJSON_Delete(doc);
-        doc = NULL;
-    }
-
-    hd_api_json(resp, 200, doc, req->request_id);
-    return HD_API_RESPOND;
-}
-
-
-static void
-hd_api_test_sleep_decode(const hd_req_t *req, const PGresult *res,
-    hd_resp_t *resp)
-{
-    (void) res;
-
-    hd_api_status(resp, "slept", req->request_id);
-}
-
-
-/* GET /api/_test/sleep?ms=N (test mode): a query that takes N ms. */
-
-static hd_api_rc_t
-hd_api_test_sleep(const hd_req_t *req, hd_plan_t *plan, hd_resp_t *resp)
-{
-    int    n;
-    long   ms;
-    char   buf[16], *end;
-
-    n = hd_query_arg(req->query, req->query_len, "ms", buf, sizeof(buf));
-    ms = (n > 0) ? strtol(buf, &end, 10) : -1;
-
-    if (n <= 0 || *end != '\0' || ms < 0 || ms > 600000) {
-        hd_api_problem(resp, HD_PROBLEM_BAD_REQUEST,
-                       "query argument ms must be an integer 0..600000",
-                       "[{\"parameter\":\"ms\",\"message\":"
-                       "\"an integer from 0 to 600000\"}]",
-                       req->request_id);
-        return HD_API_RESPOND;
-    }
-
-    snprintf(plan->store, sizeof(plan->store), "%ld", ms);
-    plan->sql = "select pg_sleep($1::int / 1000.0)";
-    plan->nparams = 1;
-    plan->params[0] = plan->store;
-    plan->decode = hd_api_test_sleep_decode;
-
-    return HD_API_QUERY;
-}
-
-
-/* POST /api/_test/echo (test mode): the parsed body, re-serialized. */
-
-static hd_api_rc_t
-hd_api_test_echo(const hd_req_t *req, hd_plan_t *plan, hd_resp_t *resp)
-{
-    cJSON  *doc;
-
-    (void) plan;
-
-    doc = cJSON_ParseWithLength(req->body, req->body_len);
-    hd_api_json(resp, 200, doc, req->request_id);
-    return HD_API_RESPOND;
-}
-
-
-static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
-    [HD_ROUTE_HEALTHZ] = hd_api_healthz,
-    [HD_ROUTE_READYZ] = hd_api_readyz,
-    [HD_ROUTE_VERSION] = hd_api_version,
-    [HD_ROUTE_TEST_SLEEP] = hd_api_test_sleep,
-    [HD_ROUTE_TEST_ECHO] = hd_api_test_echo,
-};
-
-
 /*
  * Checks what every JSON-taking route needs before its handler runs: a JSON
- * media type and a body that parses.  Returns 1 when the request may go on.
+ * media type and a body that parses.  Keeps the document in op->body.
  */
 static int
-hd_api_check_json_body(const hd_req_t *req, hd_resp_t *resp)
+hd_api_check_json_body(hd_op_t *op)
 {
     char             *errors;
     char              detail[160];
-    cJSON            *doc;
+    const hd_req_t   *req;
     hd_json_error_t   err;
 
+    req = op->req;
+
     if (!hd_api_is_json_type(req->content_type, req->content_type_len)) {
-        hd_api_problem(resp, HD_PROBLEM_UNSUPPORTED_MEDIA_TYPE,
-                       "this endpoint takes Content-Type: application/json",
-                       NULL, req->request_id);
+        hd_api_fail(op, HD_PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+                    "this endpoint takes Content-Type: application/json",
+                    NULL);
         return 0;
     }
 
-    doc = hd_json_parse(req->body, req->body_len, &err);
-    if (doc != NULL) {
-        cJSON_Delete(doc);
+    op->body = hd_json_parse(req->body, req->body_len, &err);
+    if (op->body != NULL) {
         return 1;
     }
 
     errors = hd_json_error_render(&err);
     snprintf(detail, sizeof(detail), "%s at line %d, column %d",
              err.message, err.line, err.column);
-    hd_api_problem(resp, HD_PROBLEM_INVALID_JSON, detail, errors,
-                   req->request_id);
+    hd_api_fail(op, HD_PROBLEM_INVALID_JSON, detail, errors);
     free(errors);
 
     return 0;
 }
 
 
-hd_api_rc_t
-hd_api_begin(const hd_req_t *req, hd_plan_t *plan, hd_resp_t *resp)
+static int
+hd_api_method_unsafe(const hd_req_t *req)
 {
+    return !(req->method_len == 3 && memcmp(req->method, "GET", 3) == 0)
+           && !(req->method_len == 4 && memcmp(req->method, "HEAD", 4) == 0)
+           && !(req->method_len == 7
+                && memcmp(req->method, "OPTIONS", 7) == 0);
+}
+
+
+hd_api_rc_t
+hd_api_begin(hd_op_t *op)
+{
+    const hd_req_t    *req;
     const hd_route_t  *rt;
 
+    req = op->req;
     rt = req->match->route;
 
-    plan->nparams = 0;
-    plan->decode = NULL;
-    plan->sql = NULL;
-
-    if ((rt->flags & HD_ROUTE_JSON_BODY)
-        && !hd_api_check_json_body(req, resp))
-    {
+    if ((rt->flags & HD_ROUTE_JSON_BODY) && !hd_api_check_json_body(op)) {
         return HD_API_RESPOND;
     }
 
-    return hd_api_handlers[rt->id](req, plan, resp);
+    if (rt->flags & HD_ROUTE_PUBLIC) {
+        return hd_api_handlers[rt->id](op);
+    }
+
+    switch (req->cred.kind) {
+
+    case HD_CRED_NONE:
+        return hd_api_fail(op, HD_PROBLEM_UNAUTHORIZED,
+                           "sign in, or send a bearer token", NULL);
+
+    case HD_CRED_INVALID:
+        op->resp.www_authenticate = "Bearer realm=\"helpdesk\", "
+                                    "error=\"invalid_token\"";
+        return hd_api_fail(op, HD_PROBLEM_UNAUTHORIZED, req->cred.why, NULL);
+
+    case HD_CRED_SESSION:
+
+        /* a cookie rides along on any request: unsafe ones need CSRF */
+
+        if (hd_api_method_unsafe(req)
+            && (req->session_key == NULL || req->csrf == NULL
+                || !hd_session_csrf_ok(req->session_key,
+                                       req->cred.session.sid, req->csrf,
+                                       req->csrf_len)))
+        {
+            return hd_api_fail(op, HD_PROBLEM_FORBIDDEN,
+                               "a valid X-CSRF-Token header is required "
+                               "with the session cookie", NULL);
+        }
+        break;
+
+    default:
+        break;
+    }
+
+    return hd_api_principal(op);
+}
+
+
+/*
+ * The caller is known: the route's own permission check, then its handler.
+ */
+hd_api_rc_t
+hd_api_dispatch(hd_op_t *op)
+{
+    const hd_route_t  *rt;
+
+    rt = op->req->match->route;
+
+    if (rt->action >= 0) {
+        switch (hd_rbac_decide(op->me.roles, (hd_rbac_action_t) rt->action,
+                               rt->relation, op->req->scope))
+        {
+        case HD_RBAC_ALLOW:
+            break;
+
+        case HD_RBAC_FORBIDDEN:
+            return hd_api_fail(op, HD_PROBLEM_FORBIDDEN,
+                               "your roles do not allow this", NULL);
+
+        default:
+            return hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
+        }
+    }
+
+    return hd_api_handlers[rt->id](op);
+}
+
+
+/*
+ * Every answer to an authenticated session leaves through here: a session
+ * token past half its life is re-issued.
+ */
+static hd_api_rc_t
+hd_api_respond(hd_op_t *op)
+{
+    hd_session_t  s;
+
+    if (op->renew_session && op->resp.cookie == NULL
+        && op->req->session_key != NULL && op->resp.status < 500)
+    {
+        s = op->req->cred.session;
+        s.iat = op->req->now;
+        s.exp = op->req->now + HD_SESSION_TOKEN_TTL;
+        op->resp.cookie = hd_api_session_cookie(op->req, &s);
+    }
+
+    return HD_API_RESPOND;
+}
+
+
+static hd_api_rc_t
+hd_api_next(hd_op_t *op, hd_api_rc_t rc)
+{
+    return rc == HD_API_RESPOND ? hd_api_respond(op) : rc;
+}
+
+
+hd_api_rc_t
+hd_api_result(hd_op_t *op, const PGresult *res)
+{
+    const char      *state;
+    ExecStatusType   st;
+
+    st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+        return hd_api_next(op, op->plan.decode(op, res));
+    }
+
+    state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+    if (state != NULL && op->plan.on_error != NULL) {
+        return hd_api_next(op, op->plan.on_error(op, state));
+    }
+
+    return hd_api_fail(op, hd_api_sqlstate_problem(state), NULL, NULL);
+}
+
+
+hd_api_rc_t
+hd_api_task_done(hd_op_t *op)
+{
+    return hd_api_next(op, op->task_done(op));
 }
 
 
 void
-hd_api_finish(const hd_req_t *req, const hd_plan_t *plan,
-    const PGresult *res, hd_resp_t *resp)
+hd_task_run(hd_task_t *task)
 {
-    ExecStatusType  st;
+    switch (task->kind) {
 
-    st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    case HD_TASK_PASSWORD_VERIFY:
+        task->ok = argon2id_verify(task->encoded, task->password,
+                                   strlen(task->password)) == ARGON2_OK;
+        break;
 
-    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
-        hd_api_problem(resp,
-            hd_api_sqlstate_problem(res != NULL
-                ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL),
-            NULL, NULL, req->request_id);
-        return;
+    case HD_TASK_PASSWORD_HASH:
+        task->ok = argon2id_hash_encoded(HD_ARGON2_T_COST, HD_ARGON2_M_COST,
+                                         HD_ARGON2_PARALLEL, task->password,
+                                         strlen(task->password), task->salt,
+                                         sizeof(task->salt), 32,
+                                         task->encoded,
+                                         sizeof(task->encoded))
+                   == ARGON2_OK;
+        break;
+
+    default:
+        task->ok = 0;
+        break;
     }
 
-    plan->decode(req, res, resp);
+    memset(task->password, 0, sizeof(task->password));
+}
+
+
+char *
+hd_api_session_cookie(const hd_req_t *req, const hd_session_t *s)
+{
+    int     n;
+    char    token[HD_SESSION_TOKEN_MAX], *cookie;
+    size_t  size;
+
+    size = HD_SESSION_TOKEN_MAX + 128;
+    cookie = malloc(size);
+    if (cookie == NULL) {
+        return NULL;
+    }
+
+    if (s == NULL) {
+        n = snprintf(cookie, size, "hd_session=; Path=/; Max-Age=0; "
+                     "HttpOnly; SameSite=Lax%s",
+                     req->secure ? "; Secure" : "");
+
+    } else if (hd_session_mint(req->session_key, s, token) == 0) {
+        free(cookie);
+        return NULL;
+
+    } else {
+        n = snprintf(cookie, size, "hd_session=%s; Path=/; Max-Age=%d; "
+                     "HttpOnly; SameSite=Lax%s", token, HD_SESSION_TOKEN_TTL,
+                     req->secure ? "; Secure" : "");
+    }
+
+    if (n < 0 || (size_t) n >= size) {
+        free(cookie);
+        return NULL;
+    }
+
+    return cookie;
+}
+
+
+hd_roles_t
+hd_api_roles_from_array(const char *text)
+{
+    size_t       len;
+    hd_roles_t   roles;
+    const char  *p, *end;
+
+    roles = 0;
+
+    if (text == NULL || *text != '{') {
+        return 0;
+    }
+
+    p = text + 1;
+
+    while (*p != '\0' && *p != '}') {
+        end = p;
+        while (*end != '\0' && *end != ',' && *end != '}') {
+            end++;
+        }
+
+        len = (size_t) (end - p);
+        roles |= (hd_roles_t) hd_role_from_name(p, len);
+
+        p = (*end == ',') ? end + 1 : end;
+    }
+
+    return roles;
 }

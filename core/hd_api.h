@@ -1,28 +1,60 @@
 /*
  * hd_api — the API operations, independent of nginx.
  *
- * The edge (ngx_helpdesk/) matches a route, reads the body, then calls
- * hd_api_begin().  An operation either answers at once (HD_API_RESPOND) or
- * returns a plan: one parameterized SQL statement (HD_API_QUERY).  The edge
- * runs the plan without blocking and hands the PGresult to hd_api_finish(),
- * which decodes it into the response.  Failures of the database transport
- * are answered through hd_api_problem().  Nothing here does I/O.
+ * An operation is a small state machine in an hd_op_t.  The edge
+ * (ngx_helpdesk/) matches the route, reads the body, fills the request and
+ * calls hd_api_begin(); every step answers with one of:
+ *
+ *   HD_API_RESPOND  op->resp is complete: send it;
+ *   HD_API_QUERY    run op->plan (one parameterized statement) without
+ *                   blocking and hand the result to hd_api_result();
+ *   HD_API_TASK     run hd_task_run(&op->task) off the event loop (a
+ *                   password hash) and then call hd_api_task_done().
+ *
+ * Routes that are not public first resolve the caller: the credential the
+ * edge verified (session cookie, personal access token or OIDC token) is
+ * looked up in the database, which says whether it still stands and who
+ * the caller is; then the RBAC policy decides; then the handler runs.
+ * Nothing here does I/O, reads the clock or draws random numbers: the
+ * request carries now and random bytes.
  */
 
 #ifndef HD_API_H
 #define HD_API_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libpq-fe.h>
 
+#include "hd_jwt.h"
 #include "hd_problem.h"
+#include "hd_rbac.h"
 #include "hd_route.h"
+#include "hd_session.h"
 
 #define HD_VERSION  "0.1.0"
 
+typedef enum {
+    HD_CRED_NONE = 0,
+    HD_CRED_SESSION,            /* session cookie, MAC and expiry checked */
+    HD_CRED_TOKEN,              /* personal access token, hashed */
+    HD_CRED_OIDC,               /* OIDC access token, verified */
+    HD_CRED_INVALID             /* presented but not acceptable */
+} hd_cred_kind_t;
+
+typedef struct {
+    hd_cred_kind_t          kind;
+    hd_session_t            session;            /* HD_CRED_SESSION */
+    unsigned char           token_hash[32];     /* HD_CRED_TOKEN */
+    const hd_jwt_claims_t  *claims;             /* HD_CRED_OIDC */
+    const char             *why;                /* HD_CRED_INVALID */
+} hd_cred_t;
+
 typedef struct {
     const hd_route_match_t  *match;
+    const char              *method;
+    size_t                   method_len;
     const char              *query;         /* raw, percent-encoded */
     size_t                   query_len;
     const char              *body;
@@ -30,53 +62,161 @@ typedef struct {
     const char              *content_type;  /* NULL when absent */
     size_t                   content_type_len;
     const char              *request_id;
+
+    hd_cred_t                cred;
+    const char              *csrf;          /* X-CSRF-Token, or NULL */
+    size_t                   csrf_len;
+    const char              *ip;            /* client address, text */
+    const char              *ua;            /* User-Agent, or NULL */
+    int64_t                  now;           /* Unix seconds */
+    unsigned char            random[32];    /* fresh per request */
+    const unsigned char     *session_key;   /* NULL: no local sessions */
+    int                      secure;        /* HTTPS: Secure cookies */
+    hd_scope_t               scope;         /* agents' ticket scope */
 } hd_req_t;
 
 typedef struct {
     int          status;
     const char  *content_type;      /* static string */
-    char        *body;              /* malloc'd; hd_resp_free() */
+    char        *body;              /* malloc'd */
     size_t       body_len;
     int          retry_after;       /* seconds, 0: no header */
+    char        *cookie;            /* Set-Cookie value, malloc'd, or NULL */
+    const char  *www_authenticate;  /* static, or NULL */
 } hd_resp_t;
 
-#define HD_PLAN_MAX_PARAMS  8
+/* The caller, as the database knows them. */
+typedef struct {
+    char         user_id[HD_UUID_LEN + 1];
+    char         email[320];
+    char         display_name[201];
+    char         locale[36];
+    char         time_zone[64];
+    hd_roles_t   roles;
+    char        *teams_json;        /* malloc'd JSON array */
+    char         credential[HD_UUID_LEN + 1];   /* session/token id */
+} hd_principal_t;
 
-typedef struct hd_plan_s  hd_plan_t;
+#define HD_PLAN_MAX_PARAMS  12
+#define HD_PLAN_STORE       4096
 
-struct hd_plan_s {
-    const char   *sql;
-    int           nparams;
-    const char   *params[HD_PLAN_MAX_PARAMS];   /* NULL is SQL NULL */
-    char          store[256];                   /* param text owned here */
-    void        (*decode)(const hd_req_t *req, const PGresult *res,
-                          hd_resp_t *resp);
-};
+typedef struct hd_op_s  hd_op_t;
 
 typedef enum {
     HD_API_RESPOND = 0,
-    HD_API_QUERY
+    HD_API_QUERY,
+    HD_API_TASK
 } hd_api_rc_t;
 
-/*
- * Starts the operation for a matched request.  On HD_API_RESPOND *resp is
- * complete; on HD_API_QUERY *plan is to be run and *resp is untouched.
- */
-hd_api_rc_t hd_api_begin(const hd_req_t *req, hd_plan_t *plan,
-    hd_resp_t *resp);
+typedef struct {
+    const char   *sql;
+    int           nparams;
+    const char   *params[HD_PLAN_MAX_PARAMS];   /* NULL is SQL NULL */
+    char          store[HD_PLAN_STORE];         /* param text owned here */
+    size_t        used;
+    int           failed;                       /* a param did not fit */
+
+    /* the next step, given a successful result */
+    hd_api_rc_t (*decode)(hd_op_t *op, const PGresult *res);
+
+    /* optional: an error result (SQLSTATE) for the handler to answer */
+    hd_api_rc_t (*on_error)(hd_op_t *op, const char *sqlstate);
+} hd_plan_t;
+
+typedef enum {
+    HD_TASK_NONE = 0,
+    HD_TASK_PASSWORD_VERIFY,    /* argon2id verify password vs encoded */
+    HD_TASK_PASSWORD_HASH       /* argon2id hash password into encoded */
+} hd_task_kind_t;
+
+typedef struct {
+    hd_task_kind_t  kind;
+    char            encoded[256];   /* the stored hash */
+    char            password[1024];
+    unsigned char   salt[16];       /* HD_TASK_PASSWORD_HASH */
+    int             ok;             /* result */
+} hd_task_t;
+
+/* The cost of new password hashes (OWASP's argon2id recommendation). */
+#define HD_ARGON2_T_COST   2
+#define HD_ARGON2_M_COST   19456
+#define HD_ARGON2_PARALLEL 1
+
+/* Login bookkeeping the edge needs for its rate limiter. */
+typedef enum {
+    HD_LOGIN_NONE = 0,
+    HD_LOGIN_ATTEMPT,           /* a login is about to be checked */
+    HD_LOGIN_SUCCEEDED,
+    HD_LOGIN_FAILED
+} hd_login_state_t;
+
+struct hd_op_s {
+    const hd_req_t     *req;
+    hd_principal_t      me;
+    int                 authenticated;
+    int                 renew_session;  /* re-issue the cookie */
+    hd_plan_t           plan;
+    hd_resp_t           resp;
+    hd_task_t           task;
+    hd_api_rc_t       (*task_done)(hd_op_t *op);
+
+    hd_login_state_t    login;
+    char                login_email[320];   /* lower-cased */
+
+    void               *body;           /* parsed JSON body (cJSON) */
+
+    union {
+        struct {
+            char        user_id[HD_UUID_LEN + 1];
+            int         known;
+            const char *reason;
+        } login;
+
+        struct {
+            char        token[64];
+        } token;
+
+        struct {
+            char        target[HD_UUID_LEN + 1];
+            char        name[201];
+            int         active;         /* -1: unchanged */
+            int         set_roles;
+            hd_roles_t  roles;
+            char        email[320];
+        } user;
+    } u;
+};
+
+/* Initializes op for req (which must outlive op). */
+void hd_op_init(hd_op_t *op, const hd_req_t *req);
+
+/* Frees what op allocated, including op->resp's body and cookie. */
+void hd_op_free(hd_op_t *op);
+
+hd_api_rc_t hd_api_begin(hd_op_t *op);
 
 /*
- * Turns the statement's result (NULL when none arrived) into the response.
- * Error results are mapped by SQLSTATE: statement timeout → 504, connection
- * and shutdown classes → 503, anything else → 500 (never echoing the
- * database's message).
+ * The result of op->plan (NULL when none arrived).  Error results go to the
+ * plan's on_error, else are mapped by SQLSTATE: statement timeout → 504,
+ * connection and shutdown classes → 503, constraint violations → 409/422,
+ * anything else → 500; the database's message is never echoed.
  */
-void hd_api_finish(const hd_req_t *req, const hd_plan_t *plan,
-    const PGresult *res, hd_resp_t *resp);
+hd_api_rc_t hd_api_result(hd_op_t *op, const PGresult *res);
+
+hd_api_rc_t hd_api_task_done(hd_op_t *op);
+
+/* Runs op->task; pure computation, safe on any thread. */
+void hd_task_run(hd_task_t *task);
+
+/* Answers op with a problem; detail and errors_json may be NULL. */
+hd_api_rc_t hd_api_fail(hd_op_t *op, hd_problem_t p, const char *detail,
+    const char *errors_json);
 
 /* Fills *resp with a problem document; detail and errors may be NULL. */
 void hd_api_problem(hd_resp_t *resp, hd_problem_t p, const char *detail,
     const char *errors_json, const char *request_id);
+
+void hd_resp_free(hd_resp_t *resp);
 
 /* Maps a failed result's SQLSTATE (may be NULL) to a problem. */
 hd_problem_t hd_api_sqlstate_problem(const char *sqlstate);
@@ -90,7 +230,5 @@ int hd_api_is_json_type(const char *value, size_t len);
  */
 int hd_query_arg(const char *query, size_t len, const char *name,
     char *buf, size_t size);
-
-void hd_resp_free(hd_resp_t *resp);
 
 #endif /* HD_API_H */

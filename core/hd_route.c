@@ -7,14 +7,44 @@
 #include "hd_route.h"
 
 
+#define HD_PUBLIC  HD_ROUTE_PUBLIC
+#define HD_JSON    HD_ROUTE_JSON_BODY
+#define HD_TEST    HD_ROUTE_TEST_ONLY
+
 static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
-    { HD_ROUTE_HEALTHZ, "GET", "/api/healthz", "healthz", HD_ROUTE_PUBLIC },
-    { HD_ROUTE_READYZ, "GET", "/api/readyz", "readyz", HD_ROUTE_PUBLIC },
-    { HD_ROUTE_VERSION, "GET", "/api/version", "version", HD_ROUTE_PUBLIC },
+    { HD_ROUTE_HEALTHZ, "GET", "/api/healthz", "healthz", HD_PUBLIC,
+      -1, 0 },
+    { HD_ROUTE_READYZ, "GET", "/api/readyz", "readyz", HD_PUBLIC, -1, 0 },
+    { HD_ROUTE_VERSION, "GET", "/api/version", "version", HD_PUBLIC,
+      -1, 0 },
     { HD_ROUTE_TEST_SLEEP, "GET", "/api/_test/sleep", "test_sleep",
-      HD_ROUTE_PUBLIC | HD_ROUTE_TEST_ONLY },
+      HD_PUBLIC | HD_TEST, -1, 0 },
     { HD_ROUTE_TEST_ECHO, "POST", "/api/_test/echo", "test_echo",
-      HD_ROUTE_PUBLIC | HD_ROUTE_TEST_ONLY | HD_ROUTE_JSON_BODY },
+      HD_PUBLIC | HD_TEST | HD_JSON, -1, 0 },
+
+    { HD_ROUTE_LOGIN, "POST", "/api/auth/login", "auth_login",
+      HD_PUBLIC | HD_JSON, -1, 0 },
+    { HD_ROUTE_LOGOUT, "POST", "/api/auth/logout", "auth_logout", 0,
+      -1, 0 },
+
+    { HD_ROUTE_ME, "GET", "/api/me", "me", 0,
+      HD_RBAC_USER_READ_SELF, HD_REL_SELF },
+    { HD_ROUTE_TOKENS_LIST, "GET", "/api/me/tokens", "tokens_list", 0,
+      HD_RBAC_TOKEN_MANAGE_OWN, HD_REL_SELF },
+    { HD_ROUTE_TOKENS_CREATE, "POST", "/api/me/tokens", "tokens_create",
+      HD_JSON, HD_RBAC_TOKEN_MANAGE_OWN, HD_REL_SELF },
+    { HD_ROUTE_TOKENS_REVOKE, "DELETE", "/api/me/tokens/{id}",
+      "tokens_revoke", 0, HD_RBAC_TOKEN_MANAGE_OWN, HD_REL_SELF },
+
+    { HD_ROUTE_TEAMS_LIST, "GET", "/api/teams", "teams_list", 0,
+      HD_RBAC_TEAM_READ, HD_REL_NONE },
+
+    { HD_ROUTE_USERS_LIST, "GET", "/api/users", "users_list", 0,
+      HD_RBAC_USER_READ_ANY, HD_REL_NONE },
+    { HD_ROUTE_USERS_CREATE, "POST", "/api/users", "users_create", HD_JSON,
+      HD_RBAC_USER_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_USERS_UPDATE, "PATCH", "/api/users/{id}", "users_update",
+      HD_JSON, -1, 0 },
 };
 
 

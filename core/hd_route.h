@@ -12,12 +12,24 @@
 
 #include <stddef.h>
 
+#include "hd_rbac.h"
+
 typedef enum {
     HD_ROUTE_HEALTHZ = 0,
     HD_ROUTE_READYZ,
     HD_ROUTE_VERSION,
     HD_ROUTE_TEST_SLEEP,
     HD_ROUTE_TEST_ECHO,
+    HD_ROUTE_LOGIN,
+    HD_ROUTE_LOGOUT,
+    HD_ROUTE_ME,
+    HD_ROUTE_TOKENS_LIST,
+    HD_ROUTE_TOKENS_CREATE,
+    HD_ROUTE_TOKENS_REVOKE,
+    HD_ROUTE_TEAMS_LIST,
+    HD_ROUTE_USERS_LIST,
+    HD_ROUTE_USERS_CREATE,
+    HD_ROUTE_USERS_UPDATE,
     HD_ROUTE_COUNT
 } hd_route_id_t;
 
@@ -35,6 +47,9 @@ typedef struct {
     const char     *pattern;
     const char     *name;       /* stable label for logs and metrics */
     unsigned        flags;
+    int             action;     /* hd_rbac_action_t checked before the
+                                   handler runs, or -1 */
+    unsigned        relation;   /* the caller's relation for that check */
 } hd_route_t;
 
 typedef struct {

@@ -18,6 +18,7 @@
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
+#include <ngx_thread_pool.h>
 
 #include <libpq-fe.h>
 
@@ -40,6 +41,23 @@ typedef struct {
     ngx_uint_t                  queue_size;
     ngx_msec_t                  timeout;
     ngx_flag_t                  test_mode;
+    ngx_uint_t                  agent_scope;    /* hd_scope_t */
+
+    ngx_str_t                   session_key_file;
+    u_char                      session_key[HD_SESSION_KEY_LEN];
+    ngx_uint_t                  session_key_set;
+
+    ngx_str_t                   oidc_issuer;
+    ngx_str_t                   oidc_audience;
+    ngx_str_t                   oidc_roles_claim;
+    ngx_str_t                   oidc_jwks_file;
+
+    ngx_uint_t                  login_account_limit;
+    ngx_uint_t                  login_ip_limit;
+    time_t                      login_window;
+
+    ngx_thread_pool_t          *thread_pool;
+    ngx_shm_zone_t             *limit_zone;
 
     ngx_shm_zone_t             *metrics_zone;
     ngx_int_t                   request_id_index;
@@ -113,15 +131,21 @@ typedef struct {
     ngx_http_helpdesk_query_t   query;
     hd_route_match_t            match;
     hd_req_t                    req;
-    hd_plan_t                   plan;
+    hd_op_t                     op;
+    hd_jwt_claims_t             claims;
     ngx_str_t                   request_id;     /* NUL-terminated */
     char                       *body;
     ngx_uint_t                  route;          /* HD_ROUTE_NONE: none */
     double                      db_ms;
-    ngx_int_t                   rc;             /* when answered at once */
+    hd_api_rc_t                 next;           /* when answered at once */
     unsigned                    dispatching:1;  /* inside pool_query() */
     unsigned                    answered:1;
-    unsigned                    in_db:1;        /* waiting, holds a ref */
+    unsigned                    in_db:1;        /* query outstanding */
+    unsigned                    in_task:1;      /* thread task running */
+    unsigned                    holding:1;      /* holds r->main->count */
+    unsigned                    op_started:1;
+    unsigned                    limit_checked:1;
+    unsigned                    limit_recorded:1;
 } ngx_http_helpdesk_ctx_t;
 
 
@@ -131,6 +155,21 @@ extern ngx_module_t  ngx_http_helpdesk_module;
 /* handler.c */
 ngx_int_t ngx_http_helpdesk_api_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_helpdesk_problem_handler(ngx_http_request_t *r);
+
+/* auth.c */
+void ngx_http_helpdesk_credential(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx);
+ngx_int_t ngx_http_helpdesk_load_session_key(ngx_conf_t *cf,
+    ngx_http_helpdesk_main_conf_t *hmcf);
+void ngx_http_helpdesk_auth_exit(void);
+
+/* limit.c */
+ngx_int_t ngx_http_helpdesk_limit_add_zone(ngx_conf_t *cf,
+    ngx_http_helpdesk_main_conf_t *hmcf);
+ngx_int_t ngx_http_helpdesk_limit_check(ngx_http_helpdesk_main_conf_t *hmcf,
+    const char *account, const char *ip, time_t *retry_after);
+void ngx_http_helpdesk_limit_record(ngx_http_helpdesk_main_conf_t *hmcf,
+    const char *account, const char *ip, ngx_uint_t failed);
 
 /* pool.c */
 ngx_int_t ngx_http_helpdesk_pool_init(ngx_cycle_t *cycle,

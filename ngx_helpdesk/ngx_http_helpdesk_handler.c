@@ -8,14 +8,24 @@
  * request dies first.
  */
 
+#include <openssl/rand.h>
+
 #include "ngx_http_helpdesk.h"
 
 
 static void ngx_http_helpdesk_body_handler(ngx_http_request_t *r);
 static ngx_int_t ngx_http_helpdesk_dispatch(ngx_http_request_t *r,
     ngx_http_helpdesk_ctx_t *ctx);
+static ngx_int_t ngx_http_helpdesk_run(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx, hd_api_rc_t step);
 static void ngx_http_helpdesk_query_done(ngx_http_helpdesk_query_t *q,
     PGresult *res, hd_problem_t problem);
+static ngx_int_t ngx_http_helpdesk_task_post(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx);
+static ngx_int_t ngx_http_helpdesk_limit_allows(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx);
+static void ngx_http_helpdesk_limit_done(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx);
 static void ngx_http_helpdesk_check_broken(ngx_http_request_t *r);
 static void ngx_http_helpdesk_cleanup(void *data);
 static ngx_int_t ngx_http_helpdesk_send(ngx_http_request_t *r,
@@ -198,80 +208,93 @@ ngx_http_helpdesk_body_handler(ngx_http_request_t *r)
 
 
 /*
+ * Fills the core's view of the request.
+ */
+static void
+ngx_http_helpdesk_request(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx)
+{
+    u_char                         *ip;
+    hd_req_t                       *req;
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
+    req = &ctx->req;
+
+    req->match = &ctx->match;
+    req->method = (char *) r->method_name.data;
+    req->method_len = r->method_name.len;
+    req->query = (char *) r->args.data;
+    req->query_len = r->args.len;
+    req->body = ctx->body ? ctx->body : "";
+    req->request_id = (char *) ctx->request_id.data;
+    req->now = ngx_time();
+    req->scope = (hd_scope_t) hmcf->agent_scope;
+    req->session_key = hmcf->session_key_set ? hmcf->session_key : NULL;
+
+#if (NGX_HTTP_SSL)
+    req->secure = r->connection->ssl != NULL;
+#endif
+
+    if (r->headers_in.content_type) {
+        req->content_type = (char *) r->headers_in.content_type->value.data;
+        req->content_type_len = r->headers_in.content_type->value.len;
+    }
+
+    ip = ngx_pnalloc(r->pool, r->connection->addr_text.len + 1);
+    if (ip != NULL) {
+        ngx_memcpy(ip, r->connection->addr_text.data,
+                   r->connection->addr_text.len);
+        ip[r->connection->addr_text.len] = '\0';
+        req->ip = (char *) ip;
+    }
+
+    if (r->headers_in.user_agent) {
+        req->ua = (char *) r->headers_in.user_agent->value.data;
+    }
+
+    if (r->method & (NGX_HTTP_POST|NGX_HTTP_PUT|NGX_HTTP_PATCH
+                     |NGX_HTTP_DELETE))
+    {
+        if (RAND_bytes(req->random, sizeof(req->random)) != 1) {
+            ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                          "helpdesk: RAND_bytes() failed");
+        }
+    }
+
+    ngx_http_helpdesk_credential(r, ctx);
+
+    hd_op_init(&ctx->op, req);
+}
+
+
+/*
  * Hands the request to the core.  Returns a final status, or NGX_DONE when
- * the request now waits for the database (holding a reference).
+ * the request now waits for the database or a thread (holding a reference).
  */
 static ngx_int_t
 ngx_http_helpdesk_dispatch(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx)
 {
-    ngx_int_t                       rc;
-    hd_resp_t                       resp;
-    hd_api_rc_t                     step;
-    ngx_pool_cleanup_t             *cln;
-    ngx_http_helpdesk_query_t      *q;
-    ngx_http_helpdesk_main_conf_t  *hmcf;
-
-    hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
-
-    ctx->req.match = &ctx->match;
-    ctx->req.query = (char *) r->args.data;
-    ctx->req.query_len = r->args.len;
-    ctx->req.body = ctx->body ? ctx->body : "";
-    ctx->req.request_id = (char *) ctx->request_id.data;
-
-    if (r->headers_in.content_type) {
-        ctx->req.content_type = (char *) r->headers_in.content_type->value.data;
-        ctx->req.content_type_len = r->headers_in.content_type->value.len;
-    }
-
-    ngx_memzero(&resp, sizeof(hd_resp_t));
-
-    step = hd_api_begin(&ctx->req, &ctx->plan, &resp);
-
-    if (step == HD_API_RESPOND) {
-        rc = ngx_http_helpdesk_send(r, &resp, NULL);
-        hd_resp_free(&resp);
-        return rc;
-    }
-
-    if (hmcf->pool == NULL) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "helpdesk: no helpdesk_db configured");
-        return ngx_http_helpdesk_problem(r, ctx, HD_PROBLEM_DB_UNAVAILABLE,
-                                         NULL, NULL);
-    }
-
-    q = &ctx->query;
-    q->sql = ctx->plan.sql;
-    q->nparams = ctx->plan.nparams;
-    q->params = ctx->plan.params;
-    q->handler = ngx_http_helpdesk_query_done;
-    q->data = r;
+    ngx_int_t            rc;
+    ngx_pool_cleanup_t  *cln;
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
     if (cln == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ctx->dispatching = 1;
-    rc = ngx_http_helpdesk_pool_query(hmcf->pool, q);
-    ctx->dispatching = 0;
+    ngx_http_helpdesk_request(r, ctx);
 
-    if (rc == NGX_DECLINED) {
-        return ngx_http_helpdesk_problem(r, ctx, HD_PROBLEM_OVERLOADED,
-                                         "too many requests are waiting for "
-                                         "the database", NULL);
-    }
-
-    if (ctx->answered) {
-        /* the query failed at once, e.g. the database refused to connect */
-        return ctx->rc;
-    }
-
-    ctx->in_db = 1;
     cln->handler = ngx_http_helpdesk_cleanup;
     cln->data = ctx;
+    ctx->op_started = 1;
 
+    rc = ngx_http_helpdesk_run(r, ctx, hd_api_begin(&ctx->op));
+
+    if (rc != NGX_AGAIN) {
+        return rc;
+    }
+
+    ctx->holding = 1;
     r->main->count++;
     r->read_event_handler = ngx_http_helpdesk_check_broken;
     r->write_event_handler = ngx_http_helpdesk_check_broken;
@@ -280,50 +303,260 @@ ngx_http_helpdesk_dispatch(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx)
 }
 
 
+/*
+ * Advances the operation until it answers or waits.  Returns the response's
+ * finalization code, or NGX_AGAIN while a query or thread task is pending.
+ */
+static ngx_int_t
+ngx_http_helpdesk_run(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx,
+    hd_api_rc_t step)
+{
+    ngx_int_t                       rc;
+    ngx_http_helpdesk_query_t      *q;
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
+
+    for ( ;; ) {
+
+        if (step == HD_API_RESPOND) {
+            ngx_http_helpdesk_limit_done(r, ctx);
+            return ngx_http_helpdesk_send(r, &ctx->op.resp, NULL);
+        }
+
+        if (!ngx_http_helpdesk_limit_allows(r, ctx)) {
+            step = HD_API_RESPOND;
+            continue;
+        }
+
+        if (step == HD_API_TASK) {
+            if (ngx_http_helpdesk_task_post(r, ctx) == NGX_OK) {
+                return NGX_AGAIN;
+            }
+
+            step = hd_api_fail(&ctx->op, HD_PROBLEM_INTERNAL, NULL, NULL);
+            continue;
+        }
+
+        /* HD_API_QUERY */
+
+        if (hmcf->pool == NULL) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "helpdesk: no helpdesk_db configured");
+            step = hd_api_fail(&ctx->op, HD_PROBLEM_DB_UNAVAILABLE, NULL,
+                               NULL);
+            continue;
+        }
+
+        q = &ctx->query;
+        ngx_memzero(q, sizeof(ngx_http_helpdesk_query_t));
+        q->sql = ctx->op.plan.sql;
+        q->nparams = ctx->op.plan.nparams;
+        q->params = ctx->op.plan.params;
+        q->handler = ngx_http_helpdesk_query_done;
+        q->data = r;
+
+        ctx->dispatching = 1;
+        ctx->answered = 0;
+        ctx->in_db = 1;
+        rc = ngx_http_helpdesk_pool_query(hmcf->pool, q);
+        ctx->dispatching = 0;
+
+        if (rc == NGX_DECLINED) {
+            ctx->in_db = 0;
+            step = hd_api_fail(&ctx->op, HD_PROBLEM_OVERLOADED,
+                               "too many requests are waiting for the "
+                               "database", NULL);
+            continue;
+        }
+
+        if (ctx->answered) {
+            /* it failed at once, e.g. the database refused to connect */
+            step = ctx->next;
+            continue;
+        }
+
+        return NGX_AGAIN;
+    }
+}
+
+
+/*
+ * A query or task finished after the content handler returned: advance the
+ * operation, and finalize when it answered.
+ */
+static void
+ngx_http_helpdesk_resume(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx,
+    hd_api_rc_t step)
+{
+    ngx_int_t          rc;
+    ngx_connection_t  *c;
+
+    c = r->connection;
+
+    if (c->error) {
+        /* the client left while a thread task ran */
+        rc = NGX_HTTP_CLIENT_CLOSED_REQUEST;
+
+    } else {
+        rc = ngx_http_helpdesk_run(r, ctx, step);
+        if (rc == NGX_AGAIN) {
+            return;
+        }
+    }
+
+    ctx->holding = 0;
+    r->read_event_handler = ngx_http_block_reading;
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ngx_http_finalize_request(r, rc);
+    ngx_http_run_posted_requests(c);
+}
+
+
 static void
 ngx_http_helpdesk_query_done(ngx_http_helpdesk_query_t *q, PGresult *res,
     hd_problem_t problem)
 {
-    ngx_int_t                 rc;
-    hd_resp_t                 resp;
+    hd_api_rc_t               step;
     struct timespec           now;
-    ngx_connection_t         *c;
     ngx_http_request_t       *r;
     ngx_http_helpdesk_ctx_t  *ctx;
 
     r = q->data;
-    c = r->connection;
     ctx = ngx_http_get_module_ctx(r, ngx_http_helpdesk_module);
+    ctx->in_db = 0;
 
     (void) clock_gettime(CLOCK_MONOTONIC, &now);
     ctx->db_ms += (double) (now.tv_sec - q->started.tv_sec) * 1000.0
                   + (double) (now.tv_nsec - q->started.tv_nsec) / 1e6;
 
-    ngx_memzero(&resp, sizeof(hd_resp_t));
-
-    if (res != NULL) {
-        hd_api_finish(&ctx->req, &ctx->plan, res, &resp);
-
-    } else {
-        hd_api_problem(&resp, problem, NULL, NULL, ctx->req.request_id);
-    }
-
-    r->read_event_handler = ngx_http_block_reading;
-    r->write_event_handler = ngx_http_request_empty_handler;
-
-    rc = ngx_http_helpdesk_send(r, &resp, NULL);
-    hd_resp_free(&resp);
+    step = res != NULL ? hd_api_result(&ctx->op, res)
+                       : hd_api_fail(&ctx->op, problem, NULL, NULL);
 
     if (ctx->dispatching) {
         ctx->answered = 1;
-        ctx->rc = rc;
+        ctx->next = step;
         return;
     }
 
-    ctx->in_db = 0;
+    ngx_http_helpdesk_resume(r, ctx, step);
+}
 
-    ngx_http_finalize_request(r, rc);
-    ngx_http_run_posted_requests(c);
+
+/* Runs in a thread of the pool: pure computation on the task's own data. */
+
+static void
+ngx_http_helpdesk_task_handler(void *data, ngx_log_t *log)
+{
+    hd_op_t  *op = data;
+
+    (void) log;
+
+    hd_task_run(&op->task);
+}
+
+
+static void
+ngx_http_helpdesk_task_event(ngx_event_t *ev)
+{
+    ngx_http_request_t       *r;
+    ngx_http_helpdesk_ctx_t  *ctx;
+
+    r = ev->data;
+    ctx = ngx_http_get_module_ctx(r, ngx_http_helpdesk_module);
+    ctx->in_task = 0;
+
+    ngx_http_helpdesk_resume(r, ctx, hd_api_task_done(&ctx->op));
+}
+
+
+/*
+ * Password hashing costs tens of milliseconds: it runs in nginx's thread
+ * pool, never on the event loop.
+ */
+static ngx_int_t
+ngx_http_helpdesk_task_post(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx)
+{
+    ngx_thread_task_t              *task;
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
+
+    task = ngx_thread_task_alloc(r->pool, 0);
+    if (task == NULL) {
+        return NGX_ERROR;
+    }
+
+    task->ctx = &ctx->op;
+    task->handler = ngx_http_helpdesk_task_handler;
+    task->event.handler = ngx_http_helpdesk_task_event;
+    task->event.data = r;
+
+    if (ngx_thread_task_post(hmcf->thread_pool, task) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ctx->in_task = 1;
+
+    return NGX_OK;
+}
+
+
+/*
+ * Login attempts pass the rate limiter before the password is looked at;
+ * the outcome is counted when the answer goes out.
+ */
+static ngx_int_t
+ngx_http_helpdesk_limit_allows(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx)
+{
+    time_t                          retry;
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    if (ctx->op.login != HD_LOGIN_ATTEMPT || ctx->limit_checked) {
+        return 1;
+    }
+
+    ctx->limit_checked = 1;
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
+
+    if (ngx_http_helpdesk_limit_check(hmcf, ctx->op.login_email,
+                                      ctx->req.ip, &retry) == NGX_OK)
+    {
+        return 1;
+    }
+
+    ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                  "helpdesk: login rate limit reached for \"%s\" from %V",
+                  ctx->op.login_email, &r->connection->addr_text);
+
+    hd_api_fail(&ctx->op, HD_PROBLEM_TOO_MANY_REQUESTS,
+                "too many failed sign-ins; try again later", NULL);
+    ctx->op.resp.retry_after = (int) retry;
+
+    return 0;
+}
+
+
+static void
+ngx_http_helpdesk_limit_done(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx)
+{
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    if (ctx->limit_recorded || (ctx->op.login != HD_LOGIN_SUCCEEDED
+                                && ctx->op.login != HD_LOGIN_FAILED))
+    {
+        return;
+    }
+
+    ctx->limit_recorded = 1;
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
+
+    ngx_http_helpdesk_limit_record(hmcf, ctx->op.login_email, ctx->req.ip,
+                                   ctx->op.login == HD_LOGIN_FAILED);
 }
 
 
@@ -395,6 +628,8 @@ ngx_http_helpdesk_cleanup(void *data)
         ctx->in_db = 0;
         ngx_http_helpdesk_pool_cancel(&ctx->query);
     }
+
+    hd_op_free(&ctx->op);
 }
 
 
@@ -440,6 +675,23 @@ ngx_http_helpdesk_problem(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx,
     hd_resp_free(&resp);
 
     return rc;
+}
+
+
+/* A copy of s in the request's pool (NULL on failure: h->value empty). */
+static u_char *
+ngx_http_helpdesk_copy(ngx_http_request_t *r, const char *s)
+{
+    size_t   len;
+    u_char  *p;
+
+    len = ngx_strlen(s);
+    p = ngx_pnalloc(r->pool, len + 1);
+    if (p != NULL) {
+        ngx_memcpy(p, s, len + 1);
+    }
+
+    return p;
 }
 
 
@@ -517,6 +769,30 @@ ngx_http_helpdesk_send(ngx_http_request_t *r, hd_resp_t *resp,
                                     ngx_strlen(allow)) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (resp->cookie != NULL
+        && ngx_http_helpdesk_header(r, "Set-Cookie",
+                                    ngx_http_helpdesk_copy(r, resp->cookie),
+                                    ngx_strlen(resp->cookie)) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (resp->www_authenticate != NULL
+        && ngx_http_helpdesk_header(r, "WWW-Authenticate",
+                                    (u_char *) resp->www_authenticate,
+                                    ngx_strlen(resp->www_authenticate))
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (resp->body_len == 0) {
+        r->header_only = 1;
+        r->headers_out.content_type.len = 0;
+        r->headers_out.content_type.data = NULL;
+        r->headers_out.content_length_n = 0;
     }
 
     if (r->header_only || r->method == NGX_HTTP_HEAD) {

@@ -6,6 +6,14 @@
  *   helpdesk_db_queue 128;            requests that may wait per worker
  *   helpdesk_db_timeout 5s;           connect, queue wait and query timeout
  *   helpdesk_test_mode off;           enables the /api/_test/ routes
+ *   helpdesk_agent_scope team;        agents work their teams' tickets (or all)
+ *   helpdesk_session_key_file path;   enables local accounts (key made once)
+ *   helpdesk_login_limit 10 100 15m;  failed sign-ins per account, per
+ *                                     address, and the window
+ *   helpdesk_oidc_issuer url;         OIDC access tokens: expected iss,
+ *   helpdesk_oidc_audience aud;       aud,
+ *   helpdesk_oidc_roles_claim roles;  where the roles are,
+ *   helpdesk_oidc_jwks_file path;     and the keys (kept by the worker)
  *   helpdesk_api;                     location: the REST API
  *   helpdesk_metrics;                 location: Prometheus metrics
  *   helpdesk_problem;                 location: problem+json error_page
@@ -16,8 +24,12 @@
 
 static void *ngx_http_helpdesk_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_helpdesk_init_main_conf(ngx_conf_t *cf, void *conf);
+static char *ngx_http_helpdesk_oidc_check(ngx_conf_t *cf,
+    ngx_http_helpdesk_main_conf_t *hmcf);
 static char *ngx_http_helpdesk_set_handler(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_helpdesk_login_limit(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_helpdesk_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_helpdesk_postconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_helpdesk_init_process(ngx_cycle_t *cycle);
@@ -30,6 +42,12 @@ static ngx_conf_num_bounds_t  ngx_http_helpdesk_pool_bounds = {
 
 static ngx_conf_num_bounds_t  ngx_http_helpdesk_queue_bounds = {
     ngx_conf_check_num_bounds, 0, 65536
+};
+
+static ngx_conf_enum_t  ngx_http_helpdesk_scopes[] = {
+    { ngx_string("team"), HD_SCOPE_TEAM },
+    { ngx_string("all"), HD_SCOPE_ALL },
+    { ngx_null_string, 0 }
 };
 
 
@@ -68,6 +86,55 @@ static ngx_command_t  ngx_http_helpdesk_commands[] = {
       ngx_conf_set_flag_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_helpdesk_main_conf_t, test_mode),
+      NULL },
+
+    { ngx_string("helpdesk_agent_scope"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_enum_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, agent_scope),
+      &ngx_http_helpdesk_scopes },
+
+    { ngx_string("helpdesk_session_key_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, session_key_file),
+      NULL },
+
+    { ngx_string("helpdesk_login_limit"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE3,
+      ngx_http_helpdesk_login_limit,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("helpdesk_oidc_issuer"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, oidc_issuer),
+      NULL },
+
+    { ngx_string("helpdesk_oidc_audience"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, oidc_audience),
+      NULL },
+
+    { ngx_string("helpdesk_oidc_roles_claim"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, oidc_roles_claim),
+      NULL },
+
+    { ngx_string("helpdesk_oidc_jwks_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, oidc_jwks_file),
       NULL },
 
     { ngx_string("helpdesk_api"),
@@ -140,6 +207,10 @@ ngx_http_helpdesk_create_main_conf(ngx_conf_t *cf)
     hmcf->queue_size = NGX_CONF_UNSET_UINT;
     hmcf->timeout = NGX_CONF_UNSET_MSEC;
     hmcf->test_mode = NGX_CONF_UNSET;
+    hmcf->agent_scope = NGX_CONF_UNSET_UINT;
+    hmcf->login_account_limit = NGX_CONF_UNSET_UINT;
+    hmcf->login_ip_limit = NGX_CONF_UNSET_UINT;
+    hmcf->login_window = NGX_CONF_UNSET;
 
     return hmcf;
 }
@@ -317,6 +388,80 @@ failed:
 }
 
 
+/*
+ * The OIDC directives go together, and the strings they hold are used as
+ * C strings: make sure each is NUL-terminated (conf strings are not).
+ */
+static char *
+ngx_http_helpdesk_oidc_check(ngx_conf_t *cf,
+    ngx_http_helpdesk_main_conf_t *hmcf)
+{
+    ngx_uint_t   i, set;
+    ngx_str_t   *s[4];
+    u_char      *p;
+
+    s[0] = &hmcf->oidc_issuer;
+    s[1] = &hmcf->oidc_audience;
+    s[2] = &hmcf->oidc_jwks_file;
+    s[3] = &hmcf->oidc_roles_claim;
+
+    set = (s[0]->len > 0) + (s[1]->len > 0) + (s[2]->len > 0);
+
+    if (set != 0 && set != 3) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "helpdesk_oidc_issuer, helpdesk_oidc_audience and "
+                           "helpdesk_oidc_jwks_file go together");
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 0; i < 4; i++) {
+        p = ngx_pnalloc(cf->pool, s[i]->len + 1);
+        if (p == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        ngx_memcpy(p, s[i]->data, s[i]->len);
+        p[s[i]->len] = '\0';
+        s[i]->data = p;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_helpdesk_login_limit(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_helpdesk_main_conf_t  *hmcf = conf;
+
+    ngx_int_t   n, m;
+    time_t      w;
+    ngx_str_t  *value;
+
+    (void) cmd;
+
+    if (hmcf->login_window != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    n = ngx_atoi(value[1].data, value[1].len);
+    m = ngx_atoi(value[2].data, value[2].len);
+    w = ngx_parse_time(&value[3], 1);
+
+    if (n <= 0 || m <= 0 || w == (time_t) NGX_ERROR || w <= 0) {
+        return "takes: failures per account, failures per address, window";
+    }
+
+    hmcf->login_account_limit = (ngx_uint_t) n;
+    hmcf->login_ip_limit = (ngx_uint_t) m;
+    hmcf->login_window = w;
+
+    return NGX_CONF_OK;
+}
+
+
 static char *
 ngx_http_helpdesk_init_main_conf(ngx_conf_t *cf, void *conf)
 {
@@ -326,6 +471,24 @@ ngx_http_helpdesk_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_uint_value(hmcf->queue_size, 128);
     ngx_conf_init_msec_value(hmcf->timeout, 5000);
     ngx_conf_init_value(hmcf->test_mode, 0);
+    ngx_conf_init_uint_value(hmcf->agent_scope, HD_SCOPE_TEAM);
+    ngx_conf_init_uint_value(hmcf->login_account_limit, 10);
+    ngx_conf_init_uint_value(hmcf->login_ip_limit, 100);
+    ngx_conf_init_value(hmcf->login_window, 900);
+
+    if (hmcf->oidc_roles_claim.len == 0) {
+        ngx_str_set(&hmcf->oidc_roles_claim, "roles");
+    }
+
+    if (ngx_http_helpdesk_oidc_check(cf, hmcf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (hmcf->session_key_file.len
+        && ngx_http_helpdesk_load_session_key(cf, hmcf) != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
 
     if (hmcf->conninfo.len == 0) {
         return NGX_CONF_OK;
@@ -389,6 +552,15 @@ ngx_http_helpdesk_postconfiguration(ngx_conf_t *cf)
 
     *h = ngx_http_helpdesk_log_handler;
 
+    hmcf->thread_pool = ngx_thread_pool_add(cf, NULL);
+    if (hmcf->thread_pool == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (ngx_http_helpdesk_limit_add_zone(cf, hmcf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_helpdesk_metrics_add_zone(cf, hmcf);
 }
 
@@ -427,5 +599,6 @@ ngx_http_helpdesk_exit_process(ngx_cycle_t *cycle)
         hmcf->pool = NULL;
     }
 
+    ngx_http_helpdesk_auth_exit();
     ngx_http_helpdesk_metrics_detach();
 }

@@ -1,0 +1,473 @@
+/*
+ * Who is calling: resolving a verified credential to a principal, local
+ * login and logout.
+ *
+ * Login is four steps: look the account up; verify the password off the
+ * event loop (HD_API_TASK), against a dummy hash when there is no usable
+ * account so that every failure costs the same; then record the session or
+ * the failure (both audited); answer.  The edge rate-limits on op->login.
+ */
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hd_api_int.h"
+
+
+/* argon2id of a password nobody has, with the seeded accounts' costs */
+static const char  hd_dummy_hash[] =
+    "$argon2id$v=19$m=19456,t=2,p=1$aGVscGRlc2stZHVtbXktcw"
+    "$84NBpZc6RvP3a0E8IWwcWfVJXnPG/aMXUYvN7Ows20c";
+
+static const char  hd_login_denied[] = "invalid email or password";
+
+/* the principal's columns, as every auth_* function returns them */
+enum {
+    HD_P_USER_ID = 0, HD_P_EMAIL, HD_P_NAME, HD_P_LOCALE, HD_P_TZ,
+    HD_P_ROLES, HD_P_TEAMS, HD_P_CREDENTIAL, HD_P_COLUMNS
+};
+
+
+static void
+hd_copy(char *dst, size_t size, const PGresult *res, int col)
+{
+    snprintf(dst, size, "%s", PQgetisnull(res, 0, col)
+                              ? "" : PQgetvalue(res, 0, col));
+}
+
+
+/*
+ * Fills op->me from row 0 of a principal result; 0 when there is none.
+ */
+static int
+hd_api_principal_load(hd_op_t *op, const PGresult *res)
+{
+    hd_principal_t  *me;
+
+    if (PQntuples(res) != 1 || PQnfields(res) != HD_P_COLUMNS) {
+        return 0;
+    }
+
+    me = &op->me;
+
+    hd_copy(me->user_id, sizeof(me->user_id), res, HD_P_USER_ID);
+    hd_copy(me->email, sizeof(me->email), res, HD_P_EMAIL);
+    hd_copy(me->display_name, sizeof(me->display_name), res, HD_P_NAME);
+    hd_copy(me->locale, sizeof(me->locale), res, HD_P_LOCALE);
+    hd_copy(me->time_zone, sizeof(me->time_zone), res, HD_P_TZ);
+    hd_copy(me->credential, sizeof(me->credential), res, HD_P_CREDENTIAL);
+    me->roles = hd_api_roles_from_array(PQgetvalue(res, 0, HD_P_ROLES));
+
+    free(me->teams_json);
+    me->teams_json = strdup(PQgetvalue(res, 0, HD_P_TEAMS));
+    if (me->teams_json == NULL) {
+        return 0;
+    }
+
+    op->authenticated = 1;
+    return 1;
+}
+
+
+static hd_api_rc_t
+hd_api_principal_done(hd_op_t *op, const PGresult *res)
+{
+    const hd_req_t  *req;
+
+    if (!hd_api_principal_load(op, res)) {
+        op->resp.www_authenticate = "Bearer realm=\"helpdesk\", "
+                                    "error=\"invalid_token\"";
+        return hd_api_fail(op, HD_PROBLEM_UNAUTHORIZED,
+                           "the session or token is no longer valid", NULL);
+    }
+
+    req = op->req;
+
+    if (req->cred.kind == HD_CRED_SESSION
+        && req->cred.session.exp - req->now < HD_SESSION_TOKEN_TTL / 2)
+    {
+        op->renew_session = 1;
+    }
+
+    return hd_api_dispatch(op);
+}
+
+
+static hd_api_rc_t
+hd_api_principal_error(hd_op_t *op, const char *sqlstate)
+{
+    if (strcmp(sqlstate, "HD409") == 0) {
+        return hd_api_fail(op, HD_PROBLEM_CONFLICT,
+                           "an account with this email exists; the identity "
+                           "provider does not vouch for the email, so it "
+                           "was not linked", NULL);
+    }
+
+    if (strcmp(sqlstate, "HD422") == 0) {
+        return hd_api_fail(op, HD_PROBLEM_UNAUTHORIZED,
+                           "the token carries no email to provision an "
+                           "account with", NULL);
+    }
+
+    return hd_api_fail(op, hd_api_sqlstate_problem(sqlstate), NULL, NULL);
+}
+
+
+/*
+ * The roles a token's claim names, as a SQL text[] literal of known role
+ * names only (so no quoting is needed), or NULL when the claim had none.
+ */
+static void
+hd_api_claim_roles(hd_plan_t *plan, const hd_jwt_claims_t *claims)
+{
+    char         buf[256];
+    size_t       len;
+    unsigned     i;
+    const char  *name;
+
+    if (claims->nroles == 0) {
+        hd_plan_param(plan, NULL);
+        return;
+    }
+
+    len = 0;
+    buf[len++] = '{';
+
+    for (i = 0; i < claims->nroles; i++) {
+        name = hd_role_name(hd_role_from_name(claims->roles[i],
+                                              strlen(claims->roles[i])));
+        if (name == NULL || len + strlen(name) + 3 > sizeof(buf)) {
+            continue;
+        }
+
+        if (len > 1) {
+            buf[len++] = ',';
+        }
+
+        memcpy(buf + len, name, strlen(name));
+        len += strlen(name);
+    }
+
+    buf[len++] = '}';
+    hd_plan_paramn(plan, buf, len);
+}
+
+
+/*
+ * Asks the database whether the verified credential still stands, and who
+ * it belongs to.
+ */
+hd_api_rc_t
+hd_api_principal(hd_op_t *op)
+{
+    hd_plan_t               *plan;
+    const hd_req_t          *req;
+    const hd_jwt_claims_t   *c;
+
+    req = op->req;
+    plan = &op->plan;
+
+    switch (req->cred.kind) {
+
+    case HD_CRED_SESSION:
+        hd_plan_start(plan, "select * from auth_session($1::uuid, $2::uuid)",
+                      hd_api_principal_done);
+        hd_plan_param(plan, req->cred.session.sid);
+        hd_plan_param(plan, req->cred.session.uid);
+        break;
+
+    case HD_CRED_TOKEN:
+        hd_plan_start(plan, "select * from auth_token($1::bytea)",
+                      hd_api_principal_done);
+        hd_plan_param_bytea(plan, req->cred.token_hash,
+                            sizeof(req->cred.token_hash));
+        break;
+
+    case HD_CRED_OIDC:
+        c = req->cred.claims;
+        hd_plan_start(plan, "select * from auth_oidc($1, $2, $3::boolean, "
+                      "$4, $5::text[], $6::inet, $7)",
+                      hd_api_principal_done);
+        hd_plan_param(plan, c->sub);
+        hd_plan_param(plan, c->email[0] ? c->email : NULL);
+        hd_plan_param(plan, c->email_verified == HD_JWT_TRUE ? "true"
+                            : c->email_verified == HD_JWT_FALSE ? "false"
+                            : NULL);
+        hd_plan_param(plan, c->name[0] ? c->name : NULL);
+        hd_api_claim_roles(plan, c);
+        hd_plan_param(plan, req->ip);
+        hd_plan_param(plan, req->ua);
+        break;
+
+    default:
+        return hd_api_fail(op, HD_PROBLEM_UNAUTHORIZED, NULL, NULL);
+    }
+
+    plan->on_error = hd_api_principal_error;
+
+    return hd_plan_query(op);
+}
+
+
+/* The principal as GET /api/me and the login answer show it. */
+cJSON *
+hd_api_principal_json(hd_op_t *op)
+{
+    int          i;
+    cJSON       *doc, *roles, *perms, *teams;
+    size_t       n, k;
+    const char  *names[HD_RBAC_ACTION_COUNT];
+
+    doc = cJSON_CreateObject();
+    roles = cJSON_CreateArray();
+    perms = cJSON_CreateArray();
+    teams = cJSON_Parse(op->me.teams_json ? op->me.teams_json : "[]");
+
+    if (doc == NULL || roles == NULL || perms == NULL || teams == NULL) {
+        goto failed;
+    }
+
+    for (i = 0; i < HD_ROLE_COUNT; i++) {
+        if (op->me.roles & (1u << i)) {
+            cJSON_AddItemToArray(roles,
+                cJSON_CreateString(hd_role_name((hd_role_t) (1u << i))));
+        }
+    }
+
+    n = hd_rbac_permissions(op->me.roles, op->req->scope, names,
+                            HD_RBAC_ACTION_COUNT);
+    for (k = 0; k < n; k++) {
+        cJSON_AddItemToArray(perms, cJSON_CreateString(names[k]));
+    }
+
+    cJSON_AddStringToObject(doc, "id", op->me.user_id);
+    cJSON_AddStringToObject(doc, "email", op->me.email);
+    cJSON_AddStringToObject(doc, "display_name", op->me.display_name);
+    cJSON_AddStringToObject(doc, "locale", op->me.locale);
+    cJSON_AddStringToObject(doc, "time_zone", op->me.time_zone);
+    cJSON_AddItemToObject(doc, "roles", roles);
+    cJSON_AddItemToObject(doc, "teams", teams);
+    cJSON_AddItemToObject(doc, "permissions", perms);
+
+    return doc;
+
+failed:
+
+    cJSON_Delete(doc);
+    cJSON_Delete(roles);
+    cJSON_Delete(perms);
+    cJSON_Delete(teams);
+    return NULL;
+}
+
+
+/* ---- POST /api/auth/login ---------------------------------------------- */
+
+static hd_api_rc_t hd_api_login_found(hd_op_t *op, const PGresult *res);
+static hd_api_rc_t hd_api_login_checked(hd_op_t *op);
+static hd_api_rc_t hd_api_login_recorded(hd_op_t *op, const PGresult *res);
+static hd_api_rc_t hd_api_login_refused(hd_op_t *op, const PGresult *res);
+
+
+hd_api_rc_t
+hd_api_login(hd_op_t *op)
+{
+    size_t        i, len;
+    cJSON        *email, *password;
+    static const char *const  fields[] = { "email", "password", NULL };
+
+    if (op->req->session_key == NULL) {
+        return hd_api_fail(op, HD_PROBLEM_NOT_FOUND,
+                           "local accounts are not enabled", NULL);
+    }
+
+    if (!hd_api_body_only(op, fields)) {
+        return HD_API_RESPOND;
+    }
+
+    email = cJSON_GetObjectItemCaseSensitive(hd_api_body(op), "email");
+    password = cJSON_GetObjectItemCaseSensitive(hd_api_body(op), "password");
+
+    if (!cJSON_IsString(email) || email->valuestring[0] == '\0'
+        || strlen(email->valuestring) >= sizeof(op->login_email))
+    {
+        return hd_api_field_error(op, "email", "email is required");
+    }
+
+    if (!cJSON_IsString(password) || password->valuestring[0] == '\0'
+        || strlen(password->valuestring) >= sizeof(op->task.password))
+    {
+        return hd_api_field_error(op, "password", "password is required");
+    }
+
+    len = strlen(email->valuestring);
+    for (i = 0; i < len; i++) {
+        op->login_email[i] = (char) tolower((unsigned char)
+                                            email->valuestring[i]);
+    }
+    op->login_email[len] = '\0';
+
+    memcpy(op->task.password, password->valuestring,
+           strlen(password->valuestring) + 1);
+
+    op->login = HD_LOGIN_ATTEMPT;
+
+    hd_plan_start(&op->plan, "select user_id, password_hash, active "
+                  "from login_lookup($1)", hd_api_login_found);
+    hd_plan_param(&op->plan, op->login_email);
+
+    return hd_plan_query(op);
+}
+
+
+static hd_api_rc_t
+hd_api_login_found(hd_op_t *op, const PGresult *res)
+{
+    const char  *hash;
+
+    op->u.login.known = 0;
+    op->u.login.reason = "unknown_user";
+    hash = hd_dummy_hash;
+
+    if (PQntuples(res) == 1) {
+        snprintf(op->u.login.user_id, sizeof(op->u.login.user_id), "%s",
+                 PQgetvalue(res, 0, 0));
+
+        if (PQgetisnull(res, 0, 1)) {
+            op->u.login.reason = "no_password";
+
+        } else if (strcmp(PQgetvalue(res, 0, 2), "t") != 0) {
+            op->u.login.reason = "inactive";
+
+        } else if (PQgetlength(res, 0, 1)
+                   < (int) sizeof(op->task.encoded))
+        {
+            op->u.login.known = 1;
+            op->u.login.reason = "wrong_password";
+            hash = PQgetvalue(res, 0, 1);
+        }
+    }
+
+    snprintf(op->task.encoded, sizeof(op->task.encoded), "%s", hash);
+    op->task.kind = HD_TASK_PASSWORD_VERIFY;
+    op->task_done = hd_api_login_checked;
+
+    return HD_API_TASK;
+}
+
+
+static hd_api_rc_t
+hd_api_login_checked(hd_op_t *op)
+{
+    hd_plan_t  *plan;
+
+    plan = &op->plan;
+
+    if (op->u.login.known && op->task.ok) {
+        hd_plan_start(plan, "select * from login_succeeded($1::uuid, "
+                      "$2::inet, $3)", hd_api_login_recorded);
+        hd_plan_param(plan, op->u.login.user_id);
+        hd_plan_param(plan, op->req->ip);
+        hd_plan_param(plan, op->req->ua);
+        return hd_plan_query(op);
+    }
+
+    hd_plan_start(plan, "select login_failed($1, $2::uuid, $3, $4::inet, $5)",
+                  hd_api_login_refused);
+    hd_plan_param(plan, op->login_email);
+    hd_plan_param(plan, op->u.login.user_id[0] ? op->u.login.user_id : NULL);
+    hd_plan_param(plan, op->u.login.reason);
+    hd_plan_param(plan, op->req->ip);
+    hd_plan_param(plan, op->req->ua);
+
+    return hd_plan_query(op);
+}
+
+
+static hd_api_rc_t
+hd_api_login_recorded(hd_op_t *op, const PGresult *res)
+{
+    char           csrf[HD_SESSION_CSRF_LEN + 1];
+    cJSON         *doc, *user;
+    hd_session_t   s;
+
+    if (!hd_api_principal_load(op, res)) {
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
+    }
+
+    op->login = HD_LOGIN_SUCCEEDED;
+
+    snprintf(s.sid, sizeof(s.sid), "%s", op->me.credential);
+    snprintf(s.uid, sizeof(s.uid), "%s", op->me.user_id);
+    s.iat = op->req->now;
+    s.exp = op->req->now + HD_SESSION_TOKEN_TTL;
+
+    op->resp.cookie = hd_api_session_cookie(op->req, &s);
+    if (op->resp.cookie == NULL) {
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
+    }
+
+    hd_session_csrf(op->req->session_key, s.sid, csrf);
+
+    doc = cJSON_CreateObject();
+    user = hd_api_principal_json(op);
+
+    if (doc == NULL || user == NULL
+        || !cJSON_AddItemToObject(doc, "user", user))
+    {
+        cJSON_Delete(doc);
+        cJSON_Delete(user);
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
+    }
+
+    cJSON_AddStringToObject(doc, "csrf_token", csrf);
+    cJSON_AddNumberToObject(doc, "expires_in", HD_SESSION_TOKEN_TTL);
+
+    return hd_api_json(op, 200, doc);
+}
+
+
+static hd_api_rc_t
+hd_api_login_refused(hd_op_t *op, const PGresult *res)
+{
+    (void) res;
+
+    op->login = HD_LOGIN_FAILED;
+
+    return hd_api_fail(op, HD_PROBLEM_UNAUTHORIZED, hd_login_denied, NULL);
+}
+
+
+/* ---- POST /api/auth/logout --------------------------------------------- */
+
+static hd_api_rc_t
+hd_api_logout_done(hd_op_t *op, const PGresult *res)
+{
+    (void) res;
+
+    op->resp.cookie = hd_api_session_cookie(op->req, NULL);
+
+    return hd_api_no_content(op);
+}
+
+
+hd_api_rc_t
+hd_api_logout(hd_op_t *op)
+{
+    if (op->req->cred.kind != HD_CRED_SESSION) {
+        return hd_api_fail(op, HD_PROBLEM_BAD_REQUEST,
+                           "only a session can sign out; revoke tokens with "
+                           "DELETE /api/me/tokens/{id}", NULL);
+    }
+
+    hd_plan_start(&op->plan, "select logout($1::uuid, $2::uuid, $3::inet, "
+                  "$4)", hd_api_logout_done);
+    hd_plan_param(&op->plan, op->req->cred.session.sid);
+    hd_plan_param(&op->plan, op->me.user_id);
+    hd_plan_param(&op->plan, op->req->ip);
+    hd_plan_param(&op->plan, op->req->ua);
+
+    return hd_plan_query(op);
+}

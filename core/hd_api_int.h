@@ -1,0 +1,88 @@
+/*
+ * hd_api_int — what the operation files (hd_api_*.c) share: building plans,
+ * answering with JSON, and the per-route handler table.  Not for the edges.
+ */
+
+#ifndef HD_API_INT_H
+#define HD_API_INT_H
+
+#include <cjson/cJSON.h>
+
+#include "hd_api.h"
+
+typedef hd_api_rc_t (*hd_api_handler_pt)(hd_op_t *op);
+
+/* handlers, by file */
+hd_api_rc_t hd_api_healthz(hd_op_t *op);
+hd_api_rc_t hd_api_readyz(hd_op_t *op);
+hd_api_rc_t hd_api_version(hd_op_t *op);
+hd_api_rc_t hd_api_test_sleep(hd_op_t *op);
+hd_api_rc_t hd_api_test_echo(hd_op_t *op);
+
+hd_api_rc_t hd_api_login(hd_op_t *op);
+hd_api_rc_t hd_api_logout(hd_op_t *op);
+hd_api_rc_t hd_api_principal(hd_op_t *op);
+
+hd_api_rc_t hd_api_me(hd_op_t *op);
+hd_api_rc_t hd_api_tokens_list(hd_op_t *op);
+hd_api_rc_t hd_api_tokens_create(hd_op_t *op);
+hd_api_rc_t hd_api_tokens_revoke(hd_op_t *op);
+
+hd_api_rc_t hd_api_teams_list(hd_op_t *op);
+hd_api_rc_t hd_api_users_list(hd_op_t *op);
+hd_api_rc_t hd_api_users_create(hd_op_t *op);
+hd_api_rc_t hd_api_users_update(hd_op_t *op);
+
+/* The principal as GET /api/me and the login answer show it, or NULL. */
+cJSON *hd_api_principal_json(hd_op_t *op);
+
+/* 204 No Content. */
+hd_api_rc_t hd_api_no_content(hd_op_t *op);
+
+/* Runs the route's handler once the caller is known and allowed. */
+hd_api_rc_t hd_api_dispatch(hd_op_t *op);
+
+/*
+ * Starts a plan: sql with its decode step.  Parameters are appended with
+ * hd_plan_param()/hd_plan_paramf(); NULL is SQL NULL.
+ */
+void hd_plan_start(hd_plan_t *plan, const char *sql,
+    hd_api_rc_t (*decode)(hd_op_t *op, const PGresult *res));
+void hd_plan_param(hd_plan_t *plan, const char *value);
+void hd_plan_paramn(hd_plan_t *plan, const char *value, size_t len);
+void hd_plan_paramf(hd_plan_t *plan, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void hd_plan_param_bytea(hd_plan_t *plan, const unsigned char *data,
+    size_t len);
+
+/* Checks that the plan's parameters fit; answers 500 when they did not. */
+hd_api_rc_t hd_plan_query(hd_op_t *op);
+
+/* Answers with doc (taken over) as application/json. */
+hd_api_rc_t hd_api_json(hd_op_t *op, int status, cJSON *doc);
+
+/* Answers with JSON text the database rendered (column 0 of row 0). */
+hd_api_rc_t hd_api_json_text(hd_op_t *op, int status, const PGresult *res);
+
+/* The parsed request body (JSON routes), or NULL. */
+cJSON *hd_api_body(hd_op_t *op);
+
+/*
+ * Checks that every member of the body object is one of the allowed names;
+ * otherwise answers 400 naming the first unknown one and returns 0.
+ */
+int hd_api_body_only(hd_op_t *op, const char *const *allowed);
+
+/* 400 with an errors entry for one field. */
+hd_api_rc_t hd_api_field_error(hd_op_t *op, const char *field,
+    const char *message);
+
+/* The principal's roles as a SQL text[] literal is not needed: see SQL. */
+
+/* The Set-Cookie value for a session (or, with s NULL, one that clears). */
+char *hd_api_session_cookie(const hd_req_t *req, const hd_session_t *s);
+
+/* The role set named by a PGresult text[] value ("{agent,admin}"). */
+hd_roles_t hd_api_roles_from_array(const char *text);
+
+#endif /* HD_API_INT_H */

@@ -1,0 +1,218 @@
+/*
+ * Login rate limiting in shared memory, across all workers.
+ *
+ * Failed sign-ins are counted per account (the e-mail as typed, lower-case)
+ * and per client address in fixed windows.  Once a key reaches its limit,
+ * further attempts are refused with 429 until its window ends, before any
+ * password is looked at.  A successful sign-in clears its account's count.
+ * The table is a fixed array searched by hash with linear probing; when it
+ * is full, the oldest window is recycled, so memory never grows.
+ */
+
+#include "ngx_http_helpdesk.h"
+
+
+#define NGX_HTTP_HELPDESK_LIMIT_SLOTS  8192
+#define NGX_HTTP_HELPDESK_LIMIT_PROBE  16
+
+
+typedef struct {
+    uint64_t    hash;           /* 0: free */
+    time_t      window_start;
+    uint32_t    failures;
+} ngx_http_helpdesk_limit_slot_t;
+
+typedef struct {
+    ngx_http_helpdesk_limit_slot_t  slots[NGX_HTTP_HELPDESK_LIMIT_SLOTS];
+} ngx_http_helpdesk_limit_sh_t;
+
+
+static ngx_int_t ngx_http_helpdesk_limit_init_zone(ngx_shm_zone_t *shm_zone,
+    void *data);
+
+
+ngx_int_t
+ngx_http_helpdesk_limit_add_zone(ngx_conf_t *cf,
+    ngx_http_helpdesk_main_conf_t *hmcf)
+{
+    ngx_str_t  name = ngx_string("helpdesk_login_limit");
+
+    hmcf->limit_zone = ngx_shared_memory_add(cf, &name,
+                           sizeof(ngx_http_helpdesk_limit_sh_t) + 64 * 1024,
+                           &ngx_http_helpdesk_module);
+    if (hmcf->limit_zone == NULL) {
+        return NGX_ERROR;
+    }
+
+    hmcf->limit_zone->init = ngx_http_helpdesk_limit_init_zone;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_helpdesk_limit_init_zone(ngx_shm_zone_t *shm_zone, void *data)
+{
+    ngx_slab_pool_t               *shpool;
+    ngx_http_helpdesk_limit_sh_t  *sh;
+
+    if (data) {
+        shm_zone->data = data;
+        return NGX_OK;
+    }
+
+    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (shm_zone->shm.exists) {
+        shm_zone->data = shpool->data;
+        return NGX_OK;
+    }
+
+    sh = ngx_slab_calloc(shpool, sizeof(ngx_http_helpdesk_limit_sh_t));
+    if (sh == NULL) {
+        return NGX_ERROR;
+    }
+
+    shpool->data = sh;
+    shm_zone->data = sh;
+
+    return NGX_OK;
+}
+
+
+/* FNV-1a over a tag and a key; never 0. */
+static uint64_t
+ngx_http_helpdesk_limit_hash(char tag, const char *key)
+{
+    uint64_t  h;
+
+    h = 0xcbf29ce484222325ULL;
+    h = (h ^ (u_char) tag) * 0x100000001b3ULL;
+
+    while (key != NULL && *key != '\0') {
+        h = (h ^ (u_char) *key++) * 0x100000001b3ULL;
+    }
+
+    return h ? h : 1;
+}
+
+
+/*
+ * The slot for hash: its own, or a free or stale one to take over (the
+ * oldest window among the probed slots).  Called with the zone locked.
+ */
+static ngx_http_helpdesk_limit_slot_t *
+ngx_http_helpdesk_limit_slot(ngx_http_helpdesk_limit_sh_t *sh, uint64_t hash,
+    time_t now, time_t window, ngx_uint_t create)
+{
+    ngx_uint_t                       i, idx;
+    ngx_http_helpdesk_limit_slot_t  *s, *victim;
+
+    victim = NULL;
+
+    for (i = 0; i < NGX_HTTP_HELPDESK_LIMIT_PROBE; i++) {
+        idx = (hash + i) % NGX_HTTP_HELPDESK_LIMIT_SLOTS;
+        s = &sh->slots[idx];
+
+        if (s->hash == hash) {
+            if (now - s->window_start >= window) {
+                s->window_start = now;
+                s->failures = 0;
+            }
+            return s;
+        }
+
+        if (victim == NULL || s->hash == 0
+            || (victim->hash != 0 && s->window_start < victim->window_start))
+        {
+            victim = s;
+        }
+    }
+
+    if (!create) {
+        return NULL;
+    }
+
+    victim->hash = hash;
+    victim->window_start = now;
+    victim->failures = 0;
+
+    return victim;
+}
+
+
+ngx_int_t
+ngx_http_helpdesk_limit_check(ngx_http_helpdesk_main_conf_t *hmcf,
+    const char *account, const char *ip, time_t *retry_after)
+{
+    time_t                           now, wait;
+    ngx_slab_pool_t                 *shpool;
+    ngx_http_helpdesk_limit_sh_t    *sh;
+    ngx_http_helpdesk_limit_slot_t  *a, *n;
+
+    now = ngx_time();
+    shpool = (ngx_slab_pool_t *) hmcf->limit_zone->shm.addr;
+    sh = hmcf->limit_zone->data;
+
+    ngx_shmtx_lock(&shpool->mutex);
+
+    a = ngx_http_helpdesk_limit_slot(sh,
+            ngx_http_helpdesk_limit_hash('a', account), now,
+            hmcf->login_window, 0);
+    n = ngx_http_helpdesk_limit_slot(sh,
+            ngx_http_helpdesk_limit_hash('i', ip), now,
+            hmcf->login_window, 0);
+
+    wait = 0;
+
+    if (a != NULL && a->failures >= hmcf->login_account_limit) {
+        wait = a->window_start + hmcf->login_window - now;
+    }
+
+    if (n != NULL && n->failures >= hmcf->login_ip_limit) {
+        wait = ngx_max(wait, n->window_start + hmcf->login_window - now);
+    }
+
+    ngx_shmtx_unlock(&shpool->mutex);
+
+    if (wait <= 0) {
+        return NGX_OK;
+    }
+
+    *retry_after = wait;
+    return NGX_BUSY;
+}
+
+
+void
+ngx_http_helpdesk_limit_record(ngx_http_helpdesk_main_conf_t *hmcf,
+    const char *account, const char *ip, ngx_uint_t failed)
+{
+    time_t                           now;
+    ngx_slab_pool_t                 *shpool;
+    ngx_http_helpdesk_limit_sh_t    *sh;
+    ngx_http_helpdesk_limit_slot_t  *s;
+
+    now = ngx_time();
+    shpool = (ngx_slab_pool_t *) hmcf->limit_zone->shm.addr;
+    sh = hmcf->limit_zone->data;
+
+    ngx_shmtx_lock(&shpool->mutex);
+
+    s = ngx_http_helpdesk_limit_slot(sh,
+            ngx_http_helpdesk_limit_hash('a', account), now,
+            hmcf->login_window, failed);
+
+    if (s != NULL) {
+        s->failures = failed ? s->failures + 1 : 0;
+    }
+
+    if (failed) {
+        s = ngx_http_helpdesk_limit_slot(sh,
+                ngx_http_helpdesk_limit_hash('i', ip), now,
+                hmcf->login_window, 1);
+        s->failures++;
+    }
+
+    ngx_shmtx_unlock(&shpool->mutex);
+}
