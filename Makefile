@@ -96,13 +96,17 @@ unit-asan: $(BUILD)/core-tests-asan
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(BUILD)/core-tests-asan
 
+# Each t/ file starts its own stack; one initdb'd cluster is cached per run.
 prove: all
-	prove -I t/lib -r -j1 t/
+	@tpl=$$(mktemp -d /tmp/hd-pgtpl.XXXXXX); \
+	HD_PG_TEMPLATE=$$tpl/pg prove -I t/lib -r -j1 t/; rc=$$?; \
+	rm -rf "$$tpl"; exit $$rc
 
 test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	@$(MAKE) --no-print-directory prove
 
 # --- benchmarks -----------------------------------------------------------

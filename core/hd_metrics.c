@@ -27,6 +27,10 @@ static const char  *hd_db_error_names[HD_DB_ERROR_KINDS] = {
 };
 
 
+static void hd_metrics_labels(char *buf, size_t size, unsigned r,
+    unsigned s);
+
+
 typedef struct {
     char    *data;
     size_t   len;
@@ -108,32 +112,40 @@ hd_metrics_bucket(uint64_t us)
 static void
 hd_metrics_render_requests(hd_metrics_buf_t *b, const hd_metrics_t *m)
 {
-    unsigned     r, s;
-    const char  *route;
+    char      labels[96];
+    unsigned  r, s;
 
     hd_metrics_printf(b,
         "# HELP helpdesk_http_requests_total API requests by route and "
         "status.\n# TYPE helpdesk_http_requests_total counter\n");
 
     for (r = 0; r < HD_METRICS_ROUTES; r++) {
-        route = hd_route_name(r);
-
         for (s = 0; s < HD_METRICS_STATUSES; s++) {
             if (m->requests[r][s] == 0) {
                 continue;
             }
 
-            if (s == HD_METRICS_STATUSES - 1) {
-                hd_metrics_printf(b, "helpdesk_http_requests_total"
-                    "{route=\"%s\",status=\"other\"} %" PRIu64 "\n",
-                    route, m->requests[r][s]);
-
-            } else {
-                hd_metrics_printf(b, "helpdesk_http_requests_total"
-                    "{route=\"%s\",status=\"%d\"} %" PRIu64 "\n",
-                    route, hd_metrics_statuses[s], m->requests[r][s]);
-            }
+            hd_metrics_labels(labels, sizeof(labels), r, s);
+            hd_metrics_printf(b, "helpdesk_http_requests_total{%s} %" PRIu64
+                              "\n", labels, m->requests[r][s]);
         }
+    }
+}
+
+
+/*
+ * The label pair route="…",status="…" of requests[r][s], into buf.
+ */
+static void
+hd_metrics_labels(char *buf, size_t size, unsigned r, unsigned s)
+{
+    if (s == HD_METRICS_STATUSES - 1) {
+        snprintf(buf, size, "route=\"%s\",status=\"other\"",
+                 hd_route_name(r));
+
+    } else {
+        snprintf(buf, size, "route=\"%s\",status=\"%d\"",
+                 hd_route_name(r), hd_metrics_statuses[s]);
     }
 }
 
@@ -141,42 +153,51 @@ hd_metrics_render_requests(hd_metrics_buf_t *b, const hd_metrics_t *m)
 static void
 hd_metrics_render_latency(hd_metrics_buf_t *b, const hd_metrics_t *m)
 {
-    unsigned     r, i;
-    uint64_t     cum;
-    const char  *route;
+    char             labels[96];
+    unsigned         r, s, i;
+    uint64_t         cum;
+    const uint64_t  *bk;
 
     hd_metrics_printf(b,
-        "# HELP helpdesk_http_request_duration_seconds API request latency."
-        "\n# TYPE helpdesk_http_request_duration_seconds histogram\n");
+        "# HELP helpdesk_http_request_duration_seconds API request latency "
+        "by route and status.\n"
+        "# TYPE helpdesk_http_request_duration_seconds histogram\n");
 
     for (r = 0; r < HD_METRICS_ROUTES; r++) {
-        cum = 0;
-        for (i = 0; i <= HD_METRICS_BUCKETS; i++) {
-            cum += m->buckets[r][i];
+        for (s = 0; s < HD_METRICS_STATUSES; s++) {
+            bk = m->buckets[r][s];
+
+            cum = 0;
+            for (i = 0; i <= HD_METRICS_BUCKETS; i++) {
+                cum += bk[i];
+            }
+
+            if (cum == 0) {
+                continue;
+            }
+
+            hd_metrics_labels(labels, sizeof(labels), r, s);
+            cum = 0;
+
+            for (i = 0; i < HD_METRICS_BUCKETS; i++) {
+                cum += bk[i];
+                hd_metrics_printf(b,
+                    "helpdesk_http_request_duration_seconds_bucket"
+                    "{%s,le=\"%g\"} %" PRIu64 "\n",
+                    labels, (double) hd_metrics_bounds[i] / 1e6, cum);
+            }
+
+            cum += bk[HD_METRICS_BUCKETS];
+
+            hd_metrics_printf(b,
+                "helpdesk_http_request_duration_seconds_bucket"
+                "{%s,le=\"+Inf\"} %" PRIu64 "\n"
+                "helpdesk_http_request_duration_seconds_sum{%s} %.6f\n"
+                "helpdesk_http_request_duration_seconds_count{%s} %" PRIu64
+                "\n",
+                labels, cum, labels, (double) m->duration_us[r][s] / 1e6,
+                labels, cum);
         }
-
-        if (cum == 0) {
-            continue;
-        }
-
-        route = hd_route_name(r);
-        cum = 0;
-
-        for (i = 0; i < HD_METRICS_BUCKETS; i++) {
-            cum += m->buckets[r][i];
-            hd_metrics_printf(b, "helpdesk_http_request_duration_seconds_bucket"
-                "{route=\"%s\",le=\"%g\"} %" PRIu64 "\n",
-                route, (double) hd_metrics_bounds[i] / 1e6, cum);
-        }
-
-        cum += m->buckets[r][HD_METRICS_BUCKETS];
-
-        hd_metrics_printf(b, "helpdesk_http_request_duration_seconds_bucket"
-            "{route=\"%s\",le=\"+Inf\"} %" PRIu64 "\n"
-            "helpdesk_http_request_duration_seconds_sum{route=\"%s\"} %.6f\n"
-            "helpdesk_http_request_duration_seconds_count{route=\"%s\"} %"
-            PRIu64 "\n",
-            route, cum, route, (double) m->duration_us[r] / 1e6, route, cum);
     }
 }
 

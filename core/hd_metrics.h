@@ -40,8 +40,9 @@ typedef struct {
 
 typedef struct {
     uint64_t             requests[HD_METRICS_ROUTES][HD_METRICS_STATUSES];
-    uint64_t             buckets[HD_METRICS_ROUTES][HD_METRICS_BUCKETS + 1];
-    uint64_t             duration_us[HD_METRICS_ROUTES];
+    uint64_t             buckets[HD_METRICS_ROUTES][HD_METRICS_STATUSES]
+                                [HD_METRICS_BUCKETS + 1];
+    uint64_t             duration_us[HD_METRICS_ROUTES][HD_METRICS_STATUSES];
     uint64_t             db_errors[HD_DB_ERROR_KINDS];
     hd_metrics_worker_t  workers[HD_METRICS_WORKERS];
 } hd_metrics_t;

@@ -180,6 +180,7 @@ ngx_int_t
 ngx_http_helpdesk_log_handler(ngx_http_request_t *r)
 {
     uint64_t                  us;
+    unsigned                  slot;
     ngx_uint_t                status;
     ngx_time_t               *tp;
     hd_metrics_t             *m;
@@ -201,12 +202,13 @@ ngx_http_helpdesk_log_handler(ngx_http_request_t *r)
     us = (uint64_t) ((tp->sec - r->start_sec) * 1000
                      + (tp->msec - r->start_msec)) * 1000;
 
-    __atomic_fetch_add(
-        &m->requests[ctx->route][hd_metrics_status_slot((int) status)], 1,
-        __ATOMIC_RELAXED);
-    __atomic_fetch_add(&m->buckets[ctx->route][hd_metrics_bucket(us)], 1,
+    slot = hd_metrics_status_slot((int) status);
+
+    __atomic_fetch_add(&m->requests[ctx->route][slot], 1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&m->buckets[ctx->route][slot][hd_metrics_bucket(us)],
+                       1, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&m->duration_us[ctx->route][slot], us,
                        __ATOMIC_RELAXED);
-    __atomic_fetch_add(&m->duration_us[ctx->route], us, __ATOMIC_RELAXED);
 
     return NGX_OK;
 }

@@ -213,17 +213,19 @@ ngx_http_helpdesk_pool_conn_ready(ngx_http_helpdesk_conn_t *hc)
 
     hc->state = NGX_HTTP_HELPDESK_IDLE;
 
-    if (ngx_exiting || ngx_terminate) {
-        ngx_http_helpdesk_pool_conn_closed(hc);
-        ngx_http_helpdesk_pg_close(hc);
-        return;
-    }
-
     q = ngx_http_helpdesk_pool_dequeue(pool);
 
     if (q != NULL) {
         ngx_http_helpdesk_pool_gauges(pool);
         ngx_http_helpdesk_pg_send(hc, q);
+        return;
+    }
+
+    /* a worker shutting down finishes what waits, then keeps nothing */
+
+    if (ngx_exiting || ngx_terminate) {
+        ngx_http_helpdesk_pool_conn_closed(hc);
+        ngx_http_helpdesk_pg_close(hc);
         return;
     }
 
@@ -265,8 +267,7 @@ ngx_http_helpdesk_pool_conn_closed(ngx_http_helpdesk_conn_t *hc)
         }
 
     } else if (!ngx_queue_empty(&pool->waiting)
-               && pool->nconns < pool->conf->pool_size
-               && !ngx_exiting && !ngx_terminate)
+               && pool->nconns < pool->conf->pool_size && !ngx_terminate)
     {
         ngx_http_helpdesk_pool_connect(pool);
     }

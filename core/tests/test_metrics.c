@@ -38,27 +38,41 @@ START_TEST(metrics_render_counts_by_route_and_status)
 END_TEST
 
 
-START_TEST(metrics_histogram_is_cumulative)
+START_TEST(metrics_histogram_is_cumulative_by_route_and_status)
 {
     char           *s;
     size_t          len;
     hd_metrics_t   *m;
+    unsigned        ok, bad;
 
     m = calloc(1, sizeof(*m));
-    m->buckets[HD_ROUTE_HEALTHZ][hd_metrics_bucket(500)] += 1;       /* 1ms */
-    m->buckets[HD_ROUTE_HEALTHZ][hd_metrics_bucket(20000)] += 1;     /* 25ms */
-    m->buckets[HD_ROUTE_HEALTHZ][hd_metrics_bucket(99000000)] += 1;  /* inf */
-    m->duration_us[HD_ROUTE_HEALTHZ] = 1500000;
+    ok = hd_metrics_status_slot(200);
+    bad = hd_metrics_status_slot(503);
+    m->buckets[HD_ROUTE_HEALTHZ][ok][hd_metrics_bucket(500)] += 1;
+    m->buckets[HD_ROUTE_HEALTHZ][ok][hd_metrics_bucket(20000)] += 1;
+    m->buckets[HD_ROUTE_HEALTHZ][ok][hd_metrics_bucket(99000000)] += 1;
+    m->duration_us[HD_ROUTE_HEALTHZ][ok] = 1500000;
+    m->buckets[HD_ROUTE_HEALTHZ][bad][hd_metrics_bucket(3000)] += 1;
 
     s = hd_metrics_render(m, &len);
-    ck_assert_ptr_nonnull(strstr(s, "{route=\"healthz\",le=\"0.001\"} 1\n"));
-    ck_assert_ptr_nonnull(strstr(s, "{route=\"healthz\",le=\"0.025\"} 2\n"));
-    ck_assert_ptr_nonnull(strstr(s, "{route=\"healthz\",le=\"5\"} 2\n"));
-    ck_assert_ptr_nonnull(strstr(s, "{route=\"healthz\",le=\"+Inf\"} 3\n"));
     ck_assert_ptr_nonnull(strstr(s,
-        "helpdesk_http_request_duration_seconds_count{route=\"healthz\"} 3\n"));
+        "{route=\"healthz\",status=\"200\",le=\"0.001\"} 1\n"));
     ck_assert_ptr_nonnull(strstr(s,
-        "helpdesk_http_request_duration_seconds_sum{route=\"healthz\"} 1.5"));
+        "{route=\"healthz\",status=\"200\",le=\"0.025\"} 2\n"));
+    ck_assert_ptr_nonnull(strstr(s,
+        "{route=\"healthz\",status=\"200\",le=\"5\"} 2\n"));
+    ck_assert_ptr_nonnull(strstr(s,
+        "{route=\"healthz\",status=\"200\",le=\"+Inf\"} 3\n"));
+    ck_assert_ptr_nonnull(strstr(s,
+        "helpdesk_http_request_duration_seconds_count"
+        "{route=\"healthz\",status=\"200\"} 3\n"));
+    ck_assert_ptr_nonnull(strstr(s,
+        "helpdesk_http_request_duration_seconds_sum"
+        "{route=\"healthz\",status=\"200\"} 1.5"));
+    ck_assert_ptr_nonnull(strstr(s,
+        "{route=\"healthz\",status=\"503\",le=\"0.0025\"} 0\n"));
+    ck_assert_ptr_nonnull(strstr(s,
+        "{route=\"healthz\",status=\"503\",le=\"0.005\"} 1\n"));
 
     free(s);
     free(m);
@@ -107,7 +121,7 @@ hd_metrics_suite(void)
     s = suite_create("metrics");
     tc = tcase_create("render");
     tcase_add_test(tc, metrics_render_counts_by_route_and_status);
-    tcase_add_test(tc, metrics_histogram_is_cumulative);
+    tcase_add_test(tc, metrics_histogram_is_cumulative_by_route_and_status);
     tcase_add_test(tc, metrics_pool_gauges_sum_live_workers);
     suite_add_tcase(s, tc);
 
