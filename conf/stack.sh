@@ -15,6 +15,11 @@
 #   HD_DB_QUEUE    helpdesk_db_queue (default 128)
 #   HD_DB_TIMEOUT  helpdesk_db_timeout (default 5s)
 #   HD_SEED        1: `init` also runs `helpdesk-worker seed-demo` (default 0; `run` sets it)
+#   HD_AGENT_SCOPE helpdesk_agent_scope: team or all (default team)
+#   HD_LOGIN_LIMIT helpdesk_login_limit: "failures/account failures/address window" (default "10 100 15m")
+#   HD_OIDC_ISSUER, HD_OIDC_AUDIENCE, HD_OIDC_ROLES_CLAIM
+#                  when HD_OIDC_ISSUER is set, nginx accepts that issuer's access tokens and the
+#                  worker keeps its keys in $HD_VAR/oidc/jwks.json (HD_OIDC_REFRESH seconds, default 300)
 #   HD_PG_TEMPLATE tests only: a freshly initdb'd cluster is kept here and copied instead of
 #                  running initdb again (the caller creates and removes it; unset = no cache)
 set -euo pipefail
@@ -30,6 +35,12 @@ HD_DB_POOL=${HD_DB_POOL:-4}
 HD_DB_QUEUE=${HD_DB_QUEUE:-128}
 HD_DB_TIMEOUT=${HD_DB_TIMEOUT:-5s}
 HD_SEED=${HD_SEED:-0}
+HD_AGENT_SCOPE=${HD_AGENT_SCOPE:-team}
+HD_LOGIN_LIMIT=${HD_LOGIN_LIMIT:-10 100 15m}
+HD_OIDC_ISSUER=${HD_OIDC_ISSUER:-}
+HD_OIDC_AUDIENCE=${HD_OIDC_AUDIENCE:-helpdesk}
+HD_OIDC_ROLES_CLAIM=${HD_OIDC_ROLES_CLAIM:-roles}
+HD_OIDC_REFRESH=${HD_OIDC_REFRESH:-300}
 HD_PG_TEMPLATE=${HD_PG_TEMPLATE:-}
 
 PGBIN=/usr/lib/postgresql/15/bin
@@ -217,6 +228,20 @@ spa_root() {
 	echo "$www"
 }
 
+# The OIDC directives, when an issuer is configured; a comment otherwise.
+oidc_directives() {
+	if [ -z "$HD_OIDC_ISSUER" ]; then
+		echo "# OIDC bearer tokens: off (set HD_OIDC_ISSUER)"
+		return
+	fi
+	cat <<-EOF
+		helpdesk_oidc_issuer $HD_OIDC_ISSUER;
+		    helpdesk_oidc_audience $HD_OIDC_AUDIENCE;
+		    helpdesk_oidc_roles_claim $HD_OIDC_ROLES_CLAIM;
+		    helpdesk_oidc_jwks_file $HD_VAR/oidc/jwks.json;
+	EOF
+}
+
 render_nginx_conf() {
 	local conf user_directive="" test_mode=off spa app_db
 	[ -f "$TEMPLATE" ] || die "missing $TEMPLATE"
@@ -242,6 +267,10 @@ render_nginx_conf() {
 	conf=${conf//@DB_TIMEOUT@/"$HD_DB_TIMEOUT"}
 	conf=${conf//@TEST_MODE@/"$test_mode"}
 	conf=${conf//@SPA_ROOT@/"$spa"}
+	conf=${conf//@SESSION_KEY_FILE@/"$HD_VAR/secrets/session.key"}
+	conf=${conf//@AGENT_SCOPE@/"$HD_AGENT_SCOPE"}
+	conf=${conf//@LOGIN_LIMIT@/"$HD_LOGIN_LIMIT"}
+	conf=${conf//@OIDC@/"$(oidc_directives)"}
 	if [[ $conf =~ @[A-Z_]+@ ]]; then
 		die "unreplaced placeholder ${BASH_REMATCH[0]} in $TEMPLATE"
 	fi
@@ -357,7 +386,9 @@ wait_healthy() {
 }
 
 cmd_init() {
-	mkdir -p "$HD_VAR" "$LOG_DIR" "$RUN_DIR"
+	mkdir -p "$HD_VAR" "$LOG_DIR" "$RUN_DIR" "$HD_VAR/oidc"
+	# the session key (nginx creates it on first start) is read by the master only
+	(umask 077 && mkdir -p "$HD_VAR/secrets")
 	make_traversable "$HD_VAR" postgres
 	pg_init_cluster
 	pg_start
@@ -369,6 +400,9 @@ cmd_init() {
 		# Written by conf/stack.sh init (rewritten on every init). Read by build/helpdesk-worker.
 		db = hostaddr=127.0.0.1 port=$PGPORT dbname=helpdesk user=postgres
 		migrations_dir = $REPO/migrations
+		oidc_issuer = $HD_OIDC_ISSUER
+		oidc_jwks_file = $HD_VAR/oidc/jwks.json
+		oidc_refresh_seconds = $HD_OIDC_REFRESH
 	EOF
 	worker_cli migrate
 	if [ "$HD_SEED" = 1 ]; then

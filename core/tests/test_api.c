@@ -5,14 +5,16 @@
 #include <cjson/cJSON.h>
 
 #include "hd_api.h"
+#include "hd_api_int.h"
 #include "hd_tests.h"
 
+
+static const unsigned char  key[HD_SESSION_KEY_LEN] = "0123456789abcdef0123456789abcde";
 
 typedef struct {
     hd_route_match_t  m;
     hd_req_t          req;
-    hd_plan_t         plan;
-    hd_resp_t         resp;
+    hd_op_t           op;
 } fixture_t;
 
 
@@ -27,6 +29,8 @@ begin(fixture_t *f, const char *method, const char *path, const char *query,
                      HD_ROUTE_FOUND);
 
     f->req.match = &f->m;
+    f->req.method = method;
+    f->req.method_len = strlen(method);
     f->req.query = query;
     f->req.query_len = query ? strlen(query) : 0;
     f->req.content_type = ctype;
@@ -34,8 +38,13 @@ begin(fixture_t *f, const char *method, const char *path, const char *query,
     f->req.body = body ? body : "";
     f->req.body_len = body ? strlen(body) : 0;
     f->req.request_id = "test-request-1";
+    f->req.session_key = key;
+    f->req.now = 1700000000;
+    f->req.ip = "127.0.0.1";
 
-    return hd_api_begin(&f->req, &f->plan, &f->resp);
+    hd_op_init(&f->op, &f->req);
+
+    return hd_api_begin(&f->op);
 }
 
 
@@ -44,9 +53,47 @@ body_json(fixture_t *f)
 {
     cJSON  *doc;
 
-    doc = cJSON_ParseWithLength(f->resp.body, f->resp.body_len);
+    doc = cJSON_ParseWithLength(f->op.resp.body, f->op.resp.body_len);
     ck_assert_ptr_nonnull(doc);
     return doc;
+}
+
+
+/* A result with the given text columns, one row. */
+static PGresult *
+row(int n, const char *const *values)
+{
+    int                 i;
+    PGresult           *res;
+    PGresAttDesc        attrs[16];
+
+    memset(attrs, 0, sizeof(attrs));
+    for (i = 0; i < n; i++) {
+        attrs[i].name = (char *) "c";
+        attrs[i].format = 0;
+        attrs[i].typid = 25;
+        attrs[i].typlen = -1;
+        attrs[i].atttypmod = -1;
+    }
+
+    res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+    ck_assert(PQsetResultAttrs(res, n, attrs));
+
+    for (i = 0; i < n; i++) {
+        if (values[i] != NULL) {
+            ck_assert(PQsetvalue(res, 0, i, (char *) values[i],
+                                 (int) strlen(values[i])));
+        }
+    }
+
+    return res;
+}
+
+
+static PGresult *
+empty(void)
+{
+    return PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
 }
 
 
@@ -57,12 +104,12 @@ START_TEST(api_healthz_answers_without_database)
 
     ck_assert_int_eq(begin(&f, "GET", "/api/healthz", NULL, NULL, NULL),
                      HD_API_RESPOND);
-    ck_assert_int_eq(f.resp.status, 200);
-    ck_assert_str_eq(f.resp.content_type, "application/json");
+    ck_assert_int_eq(f.op.resp.status, 200);
+    ck_assert_str_eq(f.op.resp.content_type, "application/json");
     doc = body_json(&f);
     ck_assert_str_eq(cJSON_GetObjectItem(doc, "status")->valuestring, "ok");
     cJSON_Delete(doc);
-    hd_resp_free(&f.resp);
+    hd_op_free(&f.op);
 }
 END_TEST
 
@@ -75,17 +122,17 @@ START_TEST(api_readyz_plans_a_round_trip)
 
     ck_assert_int_eq(begin(&f, "GET", "/api/readyz", NULL, NULL, NULL),
                      HD_API_QUERY);
-    ck_assert_str_eq(f.plan.sql, "select 1");
+    ck_assert_str_eq(f.op.plan.sql, "select 1");
 
     res = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
-    hd_api_finish(&f.req, &f.plan, res, &f.resp);
-    ck_assert_int_eq(f.resp.status, 200);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    ck_assert_int_eq(f.op.resp.status, 200);
     doc = body_json(&f);
     ck_assert_str_eq(cJSON_GetObjectItem(doc, "status")->valuestring,
                      "ready");
     cJSON_Delete(doc);
     PQclear(res);
-    hd_resp_free(&f.resp);
+    hd_op_free(&f.op);
 }
 END_TEST
 
@@ -99,16 +146,15 @@ START_TEST(api_failed_result_is_problem_without_db_message)
                      HD_API_QUERY);
 
     res = PQmakeEmptyPGresult(NULL, PGRES_FATAL_ERROR);
-    hd_api_finish(&f.req, &f.plan, res, &f.resp);
-    ck_assert_int_eq(f.resp.status, 503);
-    ck_assert_str_eq(f.resp.content_type, "application/problem+json");
-    ck_assert_int_gt(f.resp.retry_after, 0);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    ck_assert_int_eq(f.op.resp.status, 503);
+    ck_assert_str_eq(f.op.resp.content_type, "application/problem+json");
+    ck_assert_int_gt(f.op.resp.retry_after, 0);
     PQclear(res);
-    hd_resp_free(&f.resp);
 
-    hd_api_finish(&f.req, &f.plan, NULL, &f.resp);
-    ck_assert_int_eq(f.resp.status, 503);
-    hd_resp_free(&f.resp);
+    ck_assert_int_eq(hd_api_result(&f.op, NULL), HD_API_RESPOND);
+    ck_assert_int_eq(f.op.resp.status, 503);
+    hd_op_free(&f.op);
 }
 END_TEST
 
@@ -120,7 +166,12 @@ START_TEST(api_sqlstate_mapping)
                      HD_PROBLEM_DB_UNAVAILABLE);
     ck_assert_int_eq(hd_api_sqlstate_problem("08006"),
                      HD_PROBLEM_DB_UNAVAILABLE);
-    ck_assert_int_eq(hd_api_sqlstate_problem("23505"), HD_PROBLEM_INTERNAL);
+    ck_assert_int_eq(hd_api_sqlstate_problem("23505"), HD_PROBLEM_CONFLICT);
+    ck_assert_int_eq(hd_api_sqlstate_problem("23514"),
+                     HD_PROBLEM_UNPROCESSABLE);
+    ck_assert_int_eq(hd_api_sqlstate_problem("22P02"),
+                     HD_PROBLEM_BAD_REQUEST);
+    ck_assert_int_eq(hd_api_sqlstate_problem("42P01"), HD_PROBLEM_INTERNAL);
     ck_assert_int_eq(hd_api_sqlstate_problem(NULL),
                      HD_PROBLEM_DB_UNAVAILABLE);
 }
@@ -134,8 +185,9 @@ START_TEST(api_sleep_binds_milliseconds)
     ck_assert_int_eq(begin(&f, "GET", "/api/_test/sleep", "x=1&ms=1500",
                            NULL, NULL),
                      HD_API_QUERY);
-    ck_assert_int_eq(f.plan.nparams, 1);
-    ck_assert_str_eq(f.plan.params[0], "1500");
+    ck_assert_int_eq(f.op.plan.nparams, 1);
+    ck_assert_str_eq(f.op.plan.params[0], "1500");
+    hd_op_free(&f.op);
 }
 END_TEST
 
@@ -151,8 +203,8 @@ START_TEST(api_sleep_rejects_bad_argument)
         ck_assert_int_eq(begin(&f, "GET", "/api/_test/sleep", bad[i],
                                NULL, NULL),
                          HD_API_RESPOND);
-        ck_assert_int_eq(f.resp.status, 400);
-        hd_resp_free(&f.resp);
+        ck_assert_int_eq(f.op.resp.status, 400);
+        hd_op_free(&f.op);
     }
 }
 END_TEST
@@ -165,13 +217,13 @@ START_TEST(api_json_route_refuses_other_media_types)
     ck_assert_int_eq(begin(&f, "POST", "/api/_test/echo", NULL,
                            "text/plain", "{}"),
                      HD_API_RESPOND);
-    ck_assert_int_eq(f.resp.status, 415);
-    hd_resp_free(&f.resp);
+    ck_assert_int_eq(f.op.resp.status, 415);
+    hd_op_free(&f.op);
 
     ck_assert_int_eq(begin(&f, "POST", "/api/_test/echo", NULL, NULL, "{}"),
                      HD_API_RESPOND);
-    ck_assert_int_eq(f.resp.status, 415);
-    hd_resp_free(&f.resp);
+    ck_assert_int_eq(f.op.resp.status, 415);
+    hd_op_free(&f.op);
 }
 END_TEST
 
@@ -185,17 +237,15 @@ START_TEST(api_bad_json_names_where_it_broke)
                            "application/json; charset=utf-8",
                            "{\"a\":1,\n\"b\":}"),
                      HD_API_RESPOND);
-    ck_assert_int_eq(f.resp.status, 400);
+    ck_assert_int_eq(f.op.resp.status, 400);
     doc = body_json(&f);
     ck_assert_str_eq(cJSON_GetObjectItem(doc, "type")->valuestring,
                      "https://helpdesk.dev/problems/invalid-json");
     e = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "errors"), 0);
     ck_assert_int_eq(cJSON_GetObjectItem(e, "line")->valueint, 2);
     ck_assert_int_eq(cJSON_GetObjectItem(e, "column")->valueint, 5);
-    ck_assert_ptr_nonnull(strstr(
-        cJSON_GetObjectItem(doc, "detail")->valuestring, "line 2"));
     cJSON_Delete(doc);
-    hd_resp_free(&f.resp);
+    hd_op_free(&f.op);
 }
 END_TEST
 
@@ -208,12 +258,12 @@ START_TEST(api_echo_returns_document)
     ck_assert_int_eq(begin(&f, "POST", "/api/_test/echo", NULL,
                            "application/json", "{ \"k\" : [true, null] }"),
                      HD_API_RESPOND);
-    ck_assert_int_eq(f.resp.status, 200);
+    ck_assert_int_eq(f.op.resp.status, 200);
     doc = body_json(&f);
     ck_assert(cJSON_IsTrue(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "k"),
                                               0)));
     cJSON_Delete(doc);
-    hd_resp_free(&f.resp);
+    hd_op_free(&f.op);
 }
 END_TEST
 
@@ -248,6 +298,368 @@ START_TEST(api_query_arg_decodes)
 END_TEST
 
 
+/* ---- callers ------------------------------------------------------------ */
+
+static const char *const  agent_row[] = {
+    "0190a000-0000-7000-8000-000000000001", "agent@example.com", "Agent",
+    "en", "UTC", "{agent}", "[{\"id\":\"t1\",\"name\":\"Desk\"}]",
+    "0190a000-0000-7000-8000-0000000000aa"
+};
+
+static const char *const  requester_row[] = {
+    "0190a000-0000-7000-8000-000000000002", "req@example.com", "Req",
+    "en", "UTC", "{requester}", "[]",
+    "0190a000-0000-7000-8000-0000000000bb"
+};
+
+
+static void
+as_session(fixture_t *f, int64_t exp)
+{
+    strcpy(f->req.cred.session.sid, "0190a000-0000-7000-8000-0000000000aa");
+    strcpy(f->req.cred.session.uid, "0190a000-0000-7000-8000-000000000001");
+    f->req.cred.session.iat = exp - HD_SESSION_TOKEN_TTL;
+    f->req.cred.session.exp = exp;
+    f->req.cred.kind = HD_CRED_SESSION;
+}
+
+
+static hd_api_rc_t
+begin_as(fixture_t *f, const char *method, const char *path,
+    const char *body, void (*who)(fixture_t *, int64_t), int64_t exp)
+{
+    memset(f, 0, sizeof(*f));
+
+    ck_assert_int_eq(hd_route_match(method, strlen(method), path,
+                                     strlen(path), 0, &f->m),
+                     HD_ROUTE_FOUND);
+
+    f->req.match = &f->m;
+    f->req.method = method;
+    f->req.method_len = strlen(method);
+    f->req.query = "";
+    f->req.body = body ? body : "";
+    f->req.body_len = body ? strlen(body) : 0;
+    f->req.content_type = body ? "application/json" : NULL;
+    f->req.content_type_len = body ? 16 : 0;
+    f->req.request_id = "test-request-2";
+    f->req.session_key = key;
+    f->req.now = 1700000000;
+    f->req.ip = "127.0.0.1";
+
+    if (who != NULL) {
+        who(f, exp);
+    }
+
+    hd_op_init(&f->op, &f->req);
+    return hd_api_begin(&f->op);
+}
+
+
+START_TEST(api_no_credential_is_401)
+{
+    fixture_t  f;
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, NULL, 0),
+                     HD_API_RESPOND);
+    ck_assert_int_eq(f.op.resp.status, 401);
+    ck_assert_ptr_nonnull(f.op.resp.www_authenticate);
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_invalid_credential_is_401_with_reason)
+{
+    fixture_t  f;
+
+    memset(&f, 0, sizeof(f));
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, NULL, 0),
+                     HD_API_RESPOND);
+    hd_op_free(&f.op);
+
+    f.req.cred.kind = HD_CRED_INVALID;
+    f.req.cred.why = "the token has expired";
+    hd_op_init(&f.op, &f.req);
+    ck_assert_int_eq(hd_api_begin(&f.op), HD_API_RESPOND);
+    ck_assert_int_eq(f.op.resp.status, 401);
+    ck_assert_ptr_nonnull(strstr(f.op.resp.body, "the token has expired"));
+    ck_assert_ptr_nonnull(strstr(f.op.resp.www_authenticate,
+                                 "invalid_token"));
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_session_resolves_principal_then_answers_me)
+{
+    fixture_t   f;
+    PGresult   *res;
+    cJSON      *doc;
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_session,
+                              1700000000 + HD_SESSION_TOKEN_TTL),
+                     HD_API_QUERY);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_session"));
+    ck_assert_str_eq(f.op.plan.params[0], f.req.cred.session.sid);
+
+    res = row(8, agent_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+
+    ck_assert_int_eq(f.op.resp.status, 200);
+    doc = body_json(&f);
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "email")->valuestring,
+                     "agent@example.com");
+    ck_assert_str_eq(cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "roles"),
+                                        0)->valuestring, "agent");
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "auth")->valuestring,
+                     "session");
+    ck_assert(cJSON_IsString(cJSON_GetObjectItem(doc, "csrf_token")));
+    ck_assert_int_gt(cJSON_GetArraySize(cJSON_GetObjectItem(doc,
+                                                            "permissions")),
+                     0);
+    ck_assert_ptr_null(f.op.resp.cookie);   /* fresh token: not renewed */
+    cJSON_Delete(doc);
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_session_past_half_life_is_renewed)
+{
+    fixture_t   f;
+    PGresult   *res;
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_session,
+                              1700000000 + 60),
+                     HD_API_QUERY);
+    res = row(8, agent_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+
+    ck_assert_int_eq(f.op.resp.status, 200);
+    ck_assert_ptr_nonnull(f.op.resp.cookie);
+    ck_assert_ptr_nonnull(strstr(f.op.resp.cookie, "hd_session=v1."));
+    ck_assert_ptr_nonnull(strstr(f.op.resp.cookie, "HttpOnly"));
+    ck_assert_ptr_nonnull(strstr(f.op.resp.cookie, "SameSite=Lax"));
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_revoked_session_is_401)
+{
+    fixture_t   f;
+    PGresult   *res;
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_session,
+                              1700000000 + 600),
+                     HD_API_QUERY);
+    res = empty();
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 401);
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_cookie_post_without_csrf_is_403)
+{
+    fixture_t  f;
+    char       csrf[HD_SESSION_CSRF_LEN + 1];
+
+    ck_assert_int_eq(begin_as(&f, "POST", "/api/me/tokens",
+                              "{\"name\":\"ci\"}", as_session,
+                              1700000000 + 600),
+                     HD_API_RESPOND);
+    ck_assert_int_eq(f.op.resp.status, 403);
+    hd_op_free(&f.op);
+
+    /* the right header lets it through to the caller lookup */
+    hd_session_csrf(key, f.req.cred.session.sid, csrf);
+    f.req.csrf = csrf;
+    f.req.csrf_len = strlen(csrf);
+    hd_op_init(&f.op, &f.req);
+    ck_assert_int_eq(hd_api_begin(&f.op), HD_API_QUERY);
+    hd_op_free(&f.op);
+
+    /* a wrong one does not */
+    csrf[0] = csrf[0] == 'A' ? 'B' : 'A';
+    hd_op_init(&f.op, &f.req);
+    ck_assert_int_eq(hd_api_begin(&f.op), HD_API_RESPOND);
+    ck_assert_int_eq(f.op.resp.status, 403);
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+static void
+as_token(fixture_t *f, int64_t exp)
+{
+    (void) exp;
+    memset(f->req.cred.token_hash, 0xab, sizeof(f->req.cred.token_hash));
+    f->req.cred.kind = HD_CRED_TOKEN;
+}
+
+
+START_TEST(api_requester_listing_users_is_403_and_teams_hidden)
+{
+    fixture_t   f;
+    PGresult   *res;
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/users", NULL, as_token, 0),
+                     HD_API_QUERY);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
+    ck_assert_str_eq(f.op.plan.params[0],
+                     "\\xabababababababababababababababababababababababab"
+                     "abababababababab");
+
+    res = row(8, requester_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_ne(f.op.resp.status, 200);
+    ck_assert(f.op.resp.status == 403 || f.op.resp.status == 404);
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_token_create_shows_token_once_and_stores_hash)
+{
+    fixture_t   f;
+    PGresult   *res;
+    cJSON      *doc;
+    const char *created[] = { "{\"id\":\"x\",\"name\":\"ci\"}" };
+
+    ck_assert_int_eq(begin_as(&f, "POST", "/api/me/tokens",
+                              "{\"name\":\"ci\",\"expires_in_days\":30}",
+                              as_token, 0),
+                     HD_API_QUERY);
+    res = row(8, agent_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "token_create"));
+    ck_assert_int_eq(strncmp(f.op.plan.params[2], "\\x", 2), 0);
+    ck_assert_uint_eq(strlen(f.op.plan.params[2]), 66);
+    ck_assert_int_eq(strncmp(f.op.plan.params[3], "hd_pat_", 7), 0);
+    ck_assert_uint_eq(strlen(f.op.plan.params[3]), 11);
+    ck_assert_str_eq(f.op.plan.params[4], "30");
+
+    res = row(1, created);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 201);
+    doc = body_json(&f);
+    ck_assert_int_eq(strncmp(cJSON_GetObjectItem(doc, "token")->valuestring,
+                             "hd_pat_", 7), 0);
+    ck_assert_uint_eq(strlen(cJSON_GetObjectItem(doc, "token")->valuestring),
+                      7 + 43);
+    cJSON_Delete(doc);
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_token_create_rejects_unknown_fields)
+{
+    fixture_t   f;
+    PGresult   *res;
+
+    ck_assert_int_eq(begin_as(&f, "POST", "/api/me/tokens",
+                              "{\"name\":\"ci\",\"user_id\":\"someone\"}",
+                              as_token, 0),
+                     HD_API_QUERY);
+    res = row(8, agent_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 400);
+    ck_assert_ptr_nonnull(strstr(f.op.resp.body, "user_id"));
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_login_verifies_off_loop_and_same_answer_for_unknown)
+{
+    fixture_t   f;
+    PGresult   *res;
+    const char *nobody[] = { NULL };
+
+    ck_assert_int_eq(begin_as(&f, "POST", "/api/auth/login",
+                              "{\"email\":\"Nobody@Example.com\","
+                              "\"password\":\"x\"}", NULL, 0),
+                     HD_API_QUERY);
+    ck_assert_int_eq(f.op.login, HD_LOGIN_ATTEMPT);
+    ck_assert_str_eq(f.op.login_email, "nobody@example.com");
+
+    (void) nobody;
+    res = empty();
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_TASK);
+    PQclear(res);
+
+    /* unknown account: still a real argon2id verification */
+    ck_assert_int_eq(f.op.task.kind, HD_TASK_PASSWORD_VERIFY);
+    ck_assert_int_eq(strncmp(f.op.task.encoded, "$argon2id$", 10), 0);
+    hd_task_run(&f.op.task);
+    ck_assert_int_eq(f.op.task.ok, 0);
+    ck_assert_str_eq(f.op.task.password, "");   /* wiped */
+
+    ck_assert_int_eq(hd_api_task_done(&f.op), HD_API_QUERY);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "login_failed"));
+    ck_assert_str_eq(f.op.plan.params[2], "unknown_user");
+
+    res = empty();
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 401);
+    ck_assert_int_eq(f.op.login, HD_LOGIN_FAILED);
+    ck_assert_ptr_nonnull(strstr(f.op.resp.body,
+                                 "invalid email or password"));
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_password_hash_task_roundtrips)
+{
+    hd_task_t  t;
+
+    memset(&t, 0, sizeof(t));
+    t.kind = HD_TASK_PASSWORD_HASH;
+    strcpy(t.password, "correct horse battery");
+    memset(t.salt, 7, sizeof(t.salt));
+    hd_task_run(&t);
+    ck_assert(t.ok);
+    ck_assert_int_eq(strncmp(t.encoded, "$argon2id$v=19$m=19456,t=2,p=1$",
+                             31), 0);
+
+    t.kind = HD_TASK_PASSWORD_VERIFY;
+    strcpy(t.password, "correct horse battery");
+    hd_task_run(&t);
+    ck_assert(t.ok);
+
+    strcpy(t.password, "wrong horse battery");
+    hd_task_run(&t);
+    ck_assert(!t.ok);
+}
+END_TEST
+
+
+START_TEST(api_roles_from_array)
+{
+    ck_assert_uint_eq(hd_api_roles_from_array("{agent,admin}"),
+                      HD_ROLE_AGENT | HD_ROLE_ADMIN);
+    ck_assert_uint_eq(hd_api_roles_from_array("{}"), 0);
+    ck_assert_uint_eq(hd_api_roles_from_array("{bogus,requester}"),
+                      HD_ROLE_REQUESTER);
+    ck_assert_uint_eq(hd_api_roles_from_array(NULL), 0);
+}
+END_TEST
+
+
 Suite *
 hd_api_suite(void)
 {
@@ -256,6 +668,7 @@ hd_api_suite(void)
 
     s = suite_create("api");
     tc = tcase_create("operations");
+    tcase_set_timeout(tc, 30);
     tcase_add_test(tc, api_healthz_answers_without_database);
     tcase_add_test(tc, api_readyz_plans_a_round_trip);
     tcase_add_test(tc, api_failed_result_is_problem_without_db_message);
@@ -267,6 +680,18 @@ hd_api_suite(void)
     tcase_add_test(tc, api_echo_returns_document);
     tcase_add_test(tc, api_json_media_types);
     tcase_add_test(tc, api_query_arg_decodes);
+    tcase_add_test(tc, api_no_credential_is_401);
+    tcase_add_test(tc, api_invalid_credential_is_401_with_reason);
+    tcase_add_test(tc, api_session_resolves_principal_then_answers_me);
+    tcase_add_test(tc, api_session_past_half_life_is_renewed);
+    tcase_add_test(tc, api_revoked_session_is_401);
+    tcase_add_test(tc, api_cookie_post_without_csrf_is_403);
+    tcase_add_test(tc, api_requester_listing_users_is_403_and_teams_hidden);
+    tcase_add_test(tc, api_token_create_shows_token_once_and_stores_hash);
+    tcase_add_test(tc, api_token_create_rejects_unknown_fields);
+    tcase_add_test(tc, api_login_verifies_off_loop_and_same_answer_for_unknown);
+    tcase_add_test(tc, api_password_hash_task_roundtrips);
+    tcase_add_test(tc, api_roles_from_array);
     suite_add_tcase(s, tc);
 
     return s;
