@@ -37,6 +37,11 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_USERS_LIST] = hd_api_users_list,
     [HD_ROUTE_USERS_CREATE] = hd_api_users_create,
     [HD_ROUTE_USERS_UPDATE] = hd_api_users_update,
+    [HD_ROUTE_TEAMS_CREATE] = hd_api_teams_create,
+    [HD_ROUTE_TEAMS_UPDATE] = hd_api_teams_update,
+    [HD_ROUTE_REGIONS_LIST] = hd_api_regions_list,
+    [HD_ROUTE_REGIONS_CREATE] = hd_api_regions_create,
+    [HD_ROUTE_REGIONS_UPDATE] = hd_api_regions_update,
 };
 
 

@@ -32,6 +32,11 @@ hd_api_rc_t hd_api_teams_list(hd_op_t *op);
 hd_api_rc_t hd_api_users_list(hd_op_t *op);
 hd_api_rc_t hd_api_users_create(hd_op_t *op);
 hd_api_rc_t hd_api_users_update(hd_op_t *op);
+hd_api_rc_t hd_api_teams_create(hd_op_t *op);
+hd_api_rc_t hd_api_teams_update(hd_op_t *op);
+hd_api_rc_t hd_api_regions_list(hd_op_t *op);
+hd_api_rc_t hd_api_regions_create(hd_op_t *op);
+hd_api_rc_t hd_api_regions_update(hd_op_t *op);
 
 /* The principal as GET /api/me and the login answer show it, or NULL. */
 cJSON *hd_api_principal_json(hd_op_t *op);

@@ -45,6 +45,17 @@ static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
       HD_RBAC_USER_ADMIN, HD_REL_NONE },
     { HD_ROUTE_USERS_UPDATE, "PATCH", "/api/users/{id}", "users_update",
       HD_JSON, -1, 0 },
+
+    { HD_ROUTE_TEAMS_CREATE, "POST", "/api/teams", "teams_create", HD_JSON,
+      HD_RBAC_TEAM_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_TEAMS_UPDATE, "PATCH", "/api/teams/{id}", "teams_update",
+      HD_JSON, HD_RBAC_TEAM_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_REGIONS_LIST, "GET", "/api/regions", "regions_list", 0,
+      HD_RBAC_TEAM_READ, HD_REL_NONE },
+    { HD_ROUTE_REGIONS_CREATE, "POST", "/api/regions", "regions_create",
+      HD_JSON, HD_RBAC_REGION_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_REGIONS_UPDATE, "PATCH", "/api/regions/{id}",
+      "regions_update", HD_JSON, HD_RBAC_REGION_ADMIN, HD_REL_NONE },
 };
 
 

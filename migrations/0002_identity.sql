@@ -511,3 +511,116 @@ begin
     return next user_json(p_user);
 end
 $$;
+
+
+-- ---------------------------------------------------------------------------
+-- Administering teams and regions
+-- ---------------------------------------------------------------------------
+
+create function team_json(p_team uuid) returns json
+language sql stable
+as $$
+    select json_build_object(
+               'id', t.id, 'name', t.name, 'region_id', t.region_id,
+               'calendar_id', t.calendar_id, 'round_robin', t.round_robin,
+               'active', t.active, 'version', t.version,
+               'members', coalesce((select json_agg(json_build_object(
+                                               'id', u.id, 'email', u.email,
+                                               'display_name',
+                                               u.display_name)
+                                           order by u.email)
+                                      from team_members tm
+                                      join users u on u.id = tm.user_id
+                                     where tm.team_id = t.id), '[]'))
+      from teams t where t.id = p_team
+$$;
+
+-- Creates or changes a team; NULL leaves a field as is (on create: absent).
+-- p_members, when given, is the whole new member list.  Returns no row
+-- when p_team names no team.
+create function team_save(p_actor uuid, p_team uuid, p_name text,
+                          p_region uuid, p_calendar uuid,
+                          p_round_robin boolean, p_active boolean,
+                          p_members uuid[], p_ip inet, p_ua text)
+returns setof json
+language plpgsql
+as $$
+declare
+    before_t  json;
+    tid       uuid := p_team;
+begin
+    if tid is null then
+        insert into teams (name, region_id, calendar_id, round_robin)
+            values (p_name, p_region, p_calendar,
+                    coalesce(p_round_robin, false))
+            returning id into tid;
+    else
+        before_t := team_json(tid);
+        if before_t is null then
+            return;
+        end if;
+
+        update teams
+           set name = coalesce(p_name, name),
+               region_id = coalesce(p_region, region_id),
+               calendar_id = coalesce(p_calendar, calendar_id),
+               round_robin = coalesce(p_round_robin, round_robin),
+               active = coalesce(p_active, active)
+         where id = tid;
+    end if;
+
+    if p_members is not null then
+        delete from team_members
+         where team_id = tid and user_id <> all (p_members);
+        insert into team_members (team_id, user_id)
+            select tid, m from unnest(p_members) m
+            on conflict do nothing;
+    end if;
+
+    perform audit_append('user', p_actor, 'team', tid,
+                         case when p_team is null then 'team.created'
+                              else 'team.updated' end,
+                         jsonb_build_object('before', before_t,
+                                            'after', team_json(tid)),
+                         p_ip, p_ua);
+
+    return next team_json(tid);
+end
+$$;
+
+create function region_save(p_actor uuid, p_region uuid, p_name text,
+                            p_calendar uuid, p_ip inet, p_ua text)
+returns setof json
+language plpgsql
+as $$
+declare
+    rid  uuid := p_region;
+    r    regions;
+begin
+    if rid is null then
+        insert into regions (name, calendar_id) values (p_name, p_calendar)
+            returning id into rid;
+    else
+        update regions
+           set name = coalesce(p_name, name),
+               calendar_id = coalesce(p_calendar, calendar_id)
+         where id = rid;
+        if not found then
+            return;
+        end if;
+    end if;
+
+    select * into r from regions where id = rid;
+
+    perform audit_append('user', p_actor, 'region', rid,
+                         case when p_region is null then 'region.created'
+                              else 'region.updated' end,
+                         jsonb_build_object('name', r.name,
+                                            'calendar_id', r.calendar_id),
+                         p_ip, p_ua);
+
+    return next json_build_object('id', r.id, 'name', r.name,
+                                  'calendar_id', r.calendar_id,
+                                  'version', r.version);
+end
+$$;
