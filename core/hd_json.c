@@ -111,6 +111,35 @@ hd_json_error_offset(const char *data, size_t len)
 }
 
 
+/*
+ * cJSON decodes "\u0000" into a NUL that silently cuts the string short
+ * ("boss@x\u0000@evil" reads as "boss@x"): find such an escape, returning
+ * its offset or len when there is none.  A backslash starts an escape when
+ * an even number of backslashes precedes it.
+ */
+static size_t
+hd_json_find_nul_escape(const char *data, size_t len)
+{
+    size_t  i, k;
+
+    for (i = 0; i + 6 <= len; i++) {
+        if (data[i] != '\\' || memcmp(data + i + 1, "u0000", 5) != 0) {
+            continue;
+        }
+
+        for (k = i; k > 0 && data[k - 1] == '\\'; k--) {
+            /* void */
+        }
+
+        if ((i - k) % 2 == 0) {
+            return i;
+        }
+    }
+
+    return len;
+}
+
+
 cJSON *
 hd_json_parse(const char *data, size_t len, hd_json_error_t *err)
 {
@@ -122,6 +151,14 @@ hd_json_parse(const char *data, size_t len, hd_json_error_t *err)
         hd_json_locate(data, bad, err);
         snprintf(err->message, sizeof(err->message),
                  "invalid UTF-8 sequence");
+        return NULL;
+    }
+
+    bad = hd_json_find_nul_escape(data, len);
+    if (bad < len) {
+        hd_json_locate(data, bad, err);
+        snprintf(err->message, sizeof(err->message),
+                 "\\u0000 is not allowed in strings");
         return NULL;
     }
 

@@ -93,7 +93,7 @@ typedef struct {
      */
     const char  *roles_claim;
 
-    int          skew_seconds;  /* HD_JWT_DEFAULT_SKEW; negative means 0 */
+    int          skew_seconds;  /* HD_JWT_DEFAULT_SKEW; clamped to 0..86400 */
 } hd_jwt_expect_t;
 
 typedef enum {
@@ -146,9 +146,9 @@ size_t hd_jwks_skipped(const hd_jwks_t *keys);
 
 /*
  * Verifies the compact token (len bytes, no NUL needed, without "Bearer ")
- * against keys and expect at time now (Unix seconds).  Returns HD_JWT_OK and
- * fills *out, or another code with *out zeroed; *err (may be NULL) gets the
- * code and a short message either way.  keys NULL (no JWKS loaded yet)
+ * against keys and expect at time now (Unix seconds).  expect and out are
+ * required.  Returns HD_JWT_OK and fills *out, or another code with *out
+ * zeroed; *err (may be NULL) gets the code and a short message either way.  keys NULL (no JWKS loaded yet)
  * rejects every token with HD_JWT_UNKNOWN_KID.  keys is only read, so one
  * set may serve concurrent callers.
  */

@@ -21,6 +21,7 @@ main(void)
     srunner_add_suite(sr, hd_json_suite());
     srunner_add_suite(sr, hd_metrics_suite());
     srunner_add_suite(sr, hd_api_suite());
+    srunner_add_suite(sr, hd_jwt_suite());
     srunner_add_suite(sr, hd_rbac_suite());
 
     srunner_run_all(sr, CK_NORMAL);

@@ -8,6 +8,7 @@ Suite *hd_problem_suite(void);
 Suite *hd_json_suite(void);
 Suite *hd_metrics_suite(void);
 Suite *hd_api_suite(void);
+Suite *hd_jwt_suite(void);
 Suite *hd_rbac_suite(void);
 
 #endif

@@ -75,6 +75,30 @@ START_TEST(json_rejects_invalid_utf8_with_offset)
 END_TEST
 
 
+START_TEST(json_rejects_escaped_nul_that_would_cut_a_string)
+{
+    cJSON            *doc;
+    hd_json_error_t   err;
+
+    ck_assert_ptr_null(parse("{\"email\":\"boss@x.com\\u0000@evil\"}", &err));
+    ck_assert_uint_eq(err.offset, 20);
+    ck_assert_str_eq(err.message, "\\u0000 is not allowed in strings");
+
+    /* an escaped backslash followed by "u0000" is plain text */
+    doc = parse("{\"a\":\"\\\\u0000\"}", &err);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "a")->valuestring, "\\u0000");
+    cJSON_Delete(doc);
+
+    /* other escapes still decode */
+    doc = parse("\"\\u0041\"", &err);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_str_eq(doc->valuestring, "A");
+    cJSON_Delete(doc);
+}
+END_TEST
+
+
 START_TEST(json_does_not_read_past_length)
 {
     cJSON            *doc;
@@ -119,6 +143,7 @@ hd_json_suite(void)
     tcase_add_test(tc, json_rejects_trailing_garbage);
     tcase_add_test(tc, json_rejects_empty_and_truncated);
     tcase_add_test(tc, json_rejects_invalid_utf8_with_offset);
+    tcase_add_test(tc, json_rejects_escaped_nul_that_would_cut_a_string);
     tcase_add_test(tc, json_does_not_read_past_length);
     tcase_add_test(tc, json_error_renders_as_array);
     suite_add_tcase(s, tc);
