@@ -28,7 +28,7 @@ NGX_OUT    := $(BUILD)/nginx
 MODULE     := $(BUILD)/ngx_http_helpdesk_module.so
 MOD_SRCS   := $(wildcard ngx_helpdesk/*.c ngx_helpdesk/*.h)
 
-.PHONY: all deps run reset test unit unit-asan prove bench clean fuzz
+.PHONY: all deps run reset test unit unit-asan prove prove-asan bench clean fuzz
 
 all: $(CORE_LIB) $(BUILD)/helpdesk-worker $(MODULE)
 
@@ -64,7 +64,7 @@ $(NGX_OUT)/Makefile: config
 
 $(MODULE): $(NGX_OUT)/Makefile $(CORE_LIB) $(MOD_SRCS)
 	$(MAKE) -s -f $(CURDIR)/$(NGX_OUT)/Makefile -C $(NGX_COPY) modules
-	cp $(NGX_OUT)/ngx_http_helpdesk_module.so $@
+	cp $(NGX_OUT)/ngx_http_helpdesk_module.so $@.tmp && mv -f $@.tmp $@
 
 # --- running --------------------------------------------------------------
 
@@ -135,3 +135,36 @@ fuzz: $(FUZZ_TARGETS)
 	    $$f -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=0 \
 	        $(BUILD)/fuzz/corpus-$$(basename $$f) 2>&1 | tail -1 || exit 1; \
 	done
+
+# --- the module under AddressSanitizer ------------------------------------
+# The same module built with ASan+UBSan, loaded into Debian's nginx with
+# libasan preloaded (NGINX-NOTES.md).  `make prove-asan` runs the t/ suites
+# against it.
+
+NGX_ASAN_OUT := $(BUILD)/nginx-asan
+MODULE_ASAN  := $(BUILD)/asan/ngx_http_helpdesk_module.so
+ASAN_CC_OPT  := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -fPIC $(WARN)
+
+$(NGX_ASAN_OUT)/Makefile: config $(NGX_OUT)/Makefile
+	cd $(NGX_COPY) && HD_CORE_LIB=$(CURDIR)/$(BUILD)/asan/libhdcore.a \
+	    ./configure --with-compat --with-threads \
+	    --with-cc-opt="$(ASAN_CC_OPT)" \
+	    --with-ld-opt="-fsanitize=address,undefined -fPIC" \
+	    --add-dynamic-module=$(CURDIR) --builddir=$(CURDIR)/$(NGX_ASAN_OUT) >/dev/null
+
+$(BUILD)/asan/libhdcore.a: $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(BUILD)/asan/core
+	for f in $(CORE_SRCS); do \
+	    $(CC) $(HD_CFLAGS) $(SAN_FLAGS) -c $$f -o $(BUILD)/asan/core/$$(basename $$f .c).o || exit 1; \
+	done
+	rm -f $@ && ar rcs $@ $(BUILD)/asan/core/*.o
+
+$(MODULE_ASAN): $(NGX_ASAN_OUT)/Makefile $(BUILD)/asan/libhdcore.a $(MOD_SRCS)
+	$(MAKE) -s -f $(CURDIR)/$(NGX_ASAN_OUT)/Makefile -C $(NGX_COPY) modules
+	@mkdir -p $(@D)
+	cp $(NGX_ASAN_OUT)/ngx_http_helpdesk_module.so $@.tmp && mv -f $@.tmp $@
+
+prove-asan: all $(MODULE_ASAN)
+	@tpl=$$(mktemp -d /tmp/hd-pgtpl.XXXXXX); \
+	HD_MODULE=$(CURDIR)/$(MODULE_ASAN) HD_ASAN=1 HD_PG_TEMPLATE=$$tpl/pg \
+	    prove -I t/lib -r -j1 t/; rc=$$?; rm -rf "$$tpl"; exit $$rc

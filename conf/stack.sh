@@ -15,6 +15,9 @@
 #   HD_DB_QUEUE    helpdesk_db_queue (default 128)
 #   HD_DB_TIMEOUT  helpdesk_db_timeout (default 5s)
 #   HD_SEED        1: `init` also runs `helpdesk-worker seed-demo` (default 0; `run` sets it)
+#   HD_MODULE      the module to load (default build/ngx_http_helpdesk_module.so)
+#   HD_ASAN        1: preload libasan into nginx (for the sanitizer build of the module);
+#                  reports land in $HD_VAR/log/asan.*
 #   HD_AGENT_SCOPE helpdesk_agent_scope: team or all (default team)
 #   HD_LOGIN_LIMIT helpdesk_login_limit: "failures/account failures/address window" (default "10 100 15m")
 #   HD_OIDC_ISSUER, HD_OIDC_AUDIENCE, HD_OIDC_ROLES_CLAIM
@@ -45,7 +48,7 @@ HD_PG_TEMPLATE=${HD_PG_TEMPLATE:-}
 
 PGBIN=/usr/lib/postgresql/15/bin
 NGINX=/usr/sbin/nginx
-MODULE=$REPO/build/ngx_http_helpdesk_module.so
+MODULE=${HD_MODULE:-$REPO/build/ngx_http_helpdesk_module.so}
 WORKER_BIN=$REPO/build/helpdesk-worker
 TEMPLATE=$REPO/conf/nginx.conf.in
 
@@ -288,6 +291,13 @@ nginx_start() {
 	mkdir -p "$PREFIX/tmp" "$LOG_DIR"
 	render_nginx_conf
 	local nginx_cmd=("$NGINX" -p "$PREFIX" -c "$NGINX_CONF" -e "$LOG_DIR/nginx-error.log")
+	if [ "${HD_ASAN:-0}" = 1 ]; then
+		# workers run as nobody: the report directory must be theirs to write
+		chmod 0777 "$LOG_DIR"
+		nginx_cmd=(env "LD_PRELOAD=$(gcc -print-file-name=libasan.so)"
+			"ASAN_OPTIONS=detect_leaks=0:log_path=$LOG_DIR/asan"
+			"UBSAN_OPTIONS=print_stacktrace=1:log_path=$LOG_DIR/asan" "${nginx_cmd[@]}")
+	fi
 	if ! "${nginx_cmd[@]}" -t -q 2>"$LOG_DIR/nginx-configtest.log"; then
 		cat "$LOG_DIR/nginx-configtest.log" >&2
 		die "nginx rejected $NGINX_CONF"

@@ -180,7 +180,9 @@ ngx_http_helpdesk_body(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx)
             continue;
         }
 
-        p = ngx_cpymem(p, b->pos, b->last - b->pos);
+        if (b->last > b->pos) {
+            p = ngx_cpymem(p, b->pos, b->last - b->pos);
+        }
     }
 
     *p = '\0';

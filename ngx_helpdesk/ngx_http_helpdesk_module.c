@@ -420,7 +420,10 @@ ngx_http_helpdesk_oidc_check(ngx_conf_t *cf,
             return NGX_CONF_ERROR;
         }
 
-        ngx_memcpy(p, s[i]->data, s[i]->len);
+        if (s[i]->len) {
+            ngx_memcpy(p, s[i]->data, s[i]->len);
+        }
+
         p[s[i]->len] = '\0';
         s[i]->data = p;
     }

@@ -4,6 +4,8 @@
  *   helpdesk-worker migrate [--status]
  *   helpdesk-worker seed-demo
  *   helpdesk-worker run
+ *   helpdesk-worker oidc-refresh
+ *   helpdesk-worker user add|passwd|list ...
  *   helpdesk-worker version | help
  *
  * Exit codes: 0 ok, 1 failure, 2 usage.  Settings are described in
@@ -18,27 +20,36 @@
 
 typedef struct {
     const char  *name;
-    const char  *flag;              /* the one optional flag, or NULL */
-    int        (*run)(const wk_config_t *cfg);
-    int        (*run_flag)(const wk_config_t *cfg);
+    const char  *args;              /* shown in the usage */
+    int        (*run)(const wk_config_t *cfg, int argc, char **argv);
+    int          no_config;         /* runs without reading settings */
     const char  *help;
 } wk_command_t;
 
 
-static int wk_version(const wk_config_t *cfg);
-static int wk_help(const wk_config_t *cfg);
+static int wk_cmd_migrate(const wk_config_t *cfg, int argc, char **argv);
+static int wk_cmd_seed_demo(const wk_config_t *cfg, int argc, char **argv);
+static int wk_cmd_run(const wk_config_t *cfg, int argc, char **argv);
+static int wk_cmd_oidc_refresh(const wk_config_t *cfg, int argc,
+    char **argv);
+static int wk_cmd_version(const wk_config_t *cfg, int argc, char **argv);
+static int wk_cmd_help(const wk_config_t *cfg, int argc, char **argv);
 
 
 static const wk_command_t  wk_commands[] = {
-    { "migrate", "--status", wk_migrate, wk_migrate_status,
+    { "migrate", "[--status]", wk_cmd_migrate, 0,
       "apply pending migrations; --status lists them" },
-    { "seed-demo", NULL, wk_seed_demo, NULL,
+    { "seed-demo", "", wk_cmd_seed_demo, 0,
       "add the demo organisation and accounts (idempotent)" },
-    { "run", NULL, wk_run, NULL,
+    { "run", "", wk_cmd_run, 0,
       "run the worker until SIGTERM/SIGINT" },
-    { "version", NULL, wk_version, NULL,
+    { "oidc-refresh", "", wk_cmd_oidc_refresh, 0,
+      "fetch the OIDC issuer's keys into oidc_jwks_file" },
+    { "user", "add|passwd|list", wk_user, 0,
+      "local accounts (\"user help\" for the options)" },
+    { "version", "", wk_cmd_version, 1,
       "print the version" },
-    { "help", NULL, wk_help, NULL,
+    { "help", "", wk_cmd_help, 1,
       "print this help" },
 };
 
@@ -50,30 +61,94 @@ wk_usage(FILE *fp)
 {
     size_t  i;
 
-    fprintf(fp, "usage: %s <command>\n\ncommands:\n", WK_NAME);
+    fprintf(fp, "usage: %s <command> [arguments]\n\ncommands:\n", WK_NAME);
 
     for (i = 0; i < WK_NCOMMANDS; i++) {
-        fprintf(fp, "  %-10s %-9s %s\n", wk_commands[i].name,
-                wk_commands[i].flag ? wk_commands[i].flag : "",
-                wk_commands[i].help);
+        fprintf(fp, "  %-12s %-16s %s\n", wk_commands[i].name,
+                wk_commands[i].args, wk_commands[i].help);
     }
 
+    fprintf(fp, "\n");
+    wk_user_usage(fp);
+
     fprintf(fp,
-        "\nsettings:\n"
-        "  HELPDESK_DB     libpq conninfo; overrides `db` from the file\n"
-        "  HELPDESK_CONF   settings file (default var/helpdesk.conf),\n"
-        "                  lines `key = value`: db, migrations_dir\n"
-        "                  (default \"migrations\")\n"
-        "\nexit codes: 0 ok, 1 failure, 2 usage\n");
+        "\nsettings (file lines `key = value`; the environment wins):\n"
+        "  HELPDESK_CONF   settings file (default var/helpdesk.conf)\n"
+        "  db                    libpq conninfo (env HELPDESK_DB)\n"
+        "  migrations_dir        default \"migrations\"\n"
+        "  oidc_issuer           OIDC issuer URL; empty: OIDC off\n"
+        "                        (env HELPDESK_OIDC_ISSUER)\n"
+        "  oidc_jwks_file        where the issuer's keys are written\n"
+        "                        (env HELPDESK_OIDC_JWKS_FILE)\n"
+        "  oidc_refresh_seconds  how often `run` refreshes them "
+        "(default %d)\n"
+        "\nexit codes: 0 ok, 1 failure, 2 usage\n", WK_OIDC_REFRESH_DEFAULT);
+}
+
+
+/* Fail with a usage error when a command that takes none got arguments. */
+static int
+wk_no_args(const char *cmd, int argc, char **argv)
+{
+    if (argc == 0) {
+        return 0;
+    }
+
+    fprintf(stderr, "%s: %s: unexpected argument \"%s\" (see \"%s help\")\n",
+            WK_NAME, cmd, argv[0], WK_NAME);
+    return -1;
 }
 
 
 static int
-wk_version(const wk_config_t *cfg)
+wk_cmd_migrate(const wk_config_t *cfg, int argc, char **argv)
+{
+    if (argc == 1 && strcmp(argv[0], "--status") == 0) {
+        return wk_migrate_status(cfg);
+    }
+
+    if (wk_no_args("migrate", argc, argv) != 0) {
+        return WK_EXIT_USAGE;
+    }
+
+    return wk_migrate(cfg);
+}
+
+
+static int
+wk_cmd_seed_demo(const wk_config_t *cfg, int argc, char **argv)
+{
+    return wk_no_args("seed-demo", argc, argv) != 0 ? WK_EXIT_USAGE
+                                                   : wk_seed_demo(cfg);
+}
+
+
+static int
+wk_cmd_run(const wk_config_t *cfg, int argc, char **argv)
+{
+    return wk_no_args("run", argc, argv) != 0 ? WK_EXIT_USAGE : wk_run(cfg);
+}
+
+
+static int
+wk_cmd_oidc_refresh(const wk_config_t *cfg, int argc, char **argv)
+{
+    return wk_no_args("oidc-refresh", argc, argv) != 0
+           ? WK_EXIT_USAGE : wk_oidc_refresh_command(cfg);
+}
+
+
+static int
+wk_cmd_version(const wk_config_t *cfg, int argc, char **argv)
 {
     int  v = PQlibVersion();
 
     (void) cfg;
+
+    if (wk_no_args("version", argc, argv) != 0) {
+        return WK_EXIT_USAGE;
+    }
+
     printf("%s %s (libpq %d.%d)\n", WK_NAME, HD_VERSION, v / 10000,
            v % 10000);
     return WK_EXIT_OK;
@@ -81,9 +156,12 @@ wk_version(const wk_config_t *cfg)
 
 
 static int
-wk_help(const wk_config_t *cfg)
+wk_cmd_help(const wk_config_t *cfg, int argc, char **argv)
 {
     (void) cfg;
+    (void) argc;
+    (void) argv;
+
     wk_usage(stdout);
     return WK_EXIT_OK;
 }
@@ -105,66 +183,53 @@ wk_alias(const char *arg)
 }
 
 
-/*
- * Find the command named cmd and pick its plain or flagged entry point
- * (flag is argv[2] or NULL).  Returns NULL after printing why.
- */
-static int (*
-wk_pick(const char *cmd, const char *flag))(const wk_config_t *)
-{
-    const wk_command_t  *c;
-    size_t               i;
-
-    for (i = 0; i < WK_NCOMMANDS; i++) {
-        c = &wk_commands[i];
-
-        if (strcmp(cmd, c->name) != 0) {
-            continue;
-        }
-
-        if (flag == NULL) {
-            return c->run;
-        }
-
-        if (c->flag != NULL && strcmp(flag, c->flag) == 0) {
-            return c->run_flag;
-        }
-
-        fprintf(stderr, "%s: %s: unexpected argument \"%s\"\n", WK_NAME,
-                c->name, flag);
-        return NULL;
-    }
-
-    fprintf(stderr, "%s: unknown command \"%s\"\n", WK_NAME, cmd);
-    return NULL;
-}
-
-
 int
 main(int argc, char **argv)
 {
-    int          (*run)(const wk_config_t *);
-    wk_config_t  cfg;
+    const wk_command_t  *c = NULL;
+    const char          *name;
+    wk_config_t          cfg;
+    size_t               i;
+    int                  rc;
 
-    if (argc < 2 || argc > 3) {
+    if (argc < 2) {
         wk_usage(stderr);
         return WK_EXIT_USAGE;
     }
 
-    run = wk_pick(wk_alias(argv[1]), argc == 3 ? argv[2] : NULL);
+    name = wk_alias(argv[1]);
 
-    if (run == NULL) {
+    for (i = 0; i < WK_NCOMMANDS; i++) {
+        if (strcmp(name, wk_commands[i].name) == 0) {
+            c = &wk_commands[i];
+            break;
+        }
+    }
+
+    if (c == NULL) {
+        fprintf(stderr, "%s: unknown command \"%s\"\n", WK_NAME, argv[1]);
         wk_usage(stderr);
         return WK_EXIT_USAGE;
     }
 
-    if (run == wk_version || run == wk_help) {
-        return run(NULL);
+    /* `user help`, `user --help`: no settings needed */
+    if (c->run == wk_user && argc == 3
+        && strcmp(wk_alias(argv[2]), "help") == 0)
+    {
+        wk_user_usage(stdout);
+        return WK_EXIT_OK;
+    }
+
+    if (c->no_config) {
+        return c->run(NULL, argc - 2, argv + 2);
     }
 
     if (wk_config_load(&cfg) != 0) {
         return WK_EXIT_FAIL;
     }
 
-    return run(&cfg);
+    rc = c->run(&cfg, argc - 2, argv + 2);
+    fflush(stdout);
+
+    return rc;
 }

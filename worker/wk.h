@@ -11,6 +11,8 @@
  *   wk_migrate.c   `migrate` and `migrate --status`
  *   wk_seed.c      `seed-demo` (SQL embedded from worker/seed_demo.sql)
  *   wk_run.c       `run`: the long-lived loop, signals, reconnect backoff
+ *   wk_user.c      `user add|passwd|list`: local accounts from the shell
+ *   wk_oidc.c      `oidc-refresh`: the issuer's JWKS into a file, atomically
  */
 
 #ifndef WK_H
@@ -19,6 +21,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <libpq-fe.h>
 
@@ -57,17 +60,26 @@ long long wk_now_ms(void);
 
 /* wk_config.c */
 
+#define WK_OIDC_REFRESH_DEFAULT  300      /* seconds */
+#define WK_OIDC_REFRESH_MAX      86400
+
 typedef struct {
     char  db[2048];                 /* libpq conninfo; "" when unset */
     char  migrations_dir[PATH_MAX];
     char  conf_path[PATH_MAX];      /* the file that was read, or "" */
     const char *db_source;          /* "HELPDESK_DB", the file, or NULL */
+
+    char  oidc_issuer[1024];        /* "" when OIDC is off */
+    char  oidc_jwks_file[PATH_MAX]; /* where `oidc-refresh` writes the keys */
+    int   oidc_refresh_seconds;     /* 1 .. WK_OIDC_REFRESH_MAX */
 } wk_config_t;
 
 /*
  * Fill cfg from the environment and the settings file.  HELPDESK_DB wins
- * over the file's `db`.  The file is $HELPDESK_CONF, else var/helpdesk.conf
- * relative to the cwd; a missing default file is not an error, a missing
+ * over the file's `db`, HELPDESK_OIDC_ISSUER and HELPDESK_OIDC_JWKS_FILE
+ * over `oidc_issuer` and `oidc_jwks_file` (an empty variable counts as
+ * unset).  The file is $HELPDESK_CONF, else var/helpdesk.conf relative to
+ * the cwd; a missing default file is not an error, a missing
  * $HELPDESK_CONF is.  Returns 0, or -1 after logging why.
  */
 int wk_config_load(wk_config_t *cfg);
@@ -116,6 +128,39 @@ void wk_pg_report(PGconn *conn, const PGresult *res, const char *label,
 /* "dbname on host:port as user", for log lines.  Returns buf. */
 char *wk_pg_describe(PGconn *conn, char *buf, size_t len);
 
+/* Print a result to stdout as an aligned text table, header line first. */
+void wk_pg_print(const PGresult *res);
+
+
+/* wk_oidc.c */
+
+typedef enum {
+    WK_OIDC_FAILED = -1,            /* the old file, if any, is kept */
+    WK_OIDC_UNCHANGED = 0,          /* same bytes: the file was not touched */
+    WK_OIDC_WRITTEN = 1             /* new keys are in place */
+} wk_oidc_rc_t;
+
+/*
+ * Check the OIDC settings without any I/O: an issuer that is an absolute
+ * https URL (http only for a loopback host) without query or fragment, and
+ * a JWKS file.  Returns 0, or -1 with the reason in err.
+ */
+int wk_oidc_check_config(const wk_config_t *cfg, char *err, size_t errlen);
+
+/*
+ * Discover cfg->oidc_issuer, fetch its JWKS, validate it with the core's
+ * hd_jwks_parse() and replace cfg->oidc_jwks_file atomically when the bytes
+ * differ.  Blocks for at most two bounded HTTP requests; when stop is not
+ * NULL and *stop becomes non-zero the transfer is abandoned within ~1 s.
+ * *nkeys (may be NULL) gets the number of usable keys.  On failure err
+ * holds one line saying why.
+ */
+wk_oidc_rc_t wk_oidc_refresh(const wk_config_t *cfg,
+    volatile sig_atomic_t *stop, size_t *nkeys, char *err, size_t errlen);
+
+/* Release libcurl's global state (at exit; harmless when never used). */
+void wk_oidc_cleanup(void);
+
 
 /* Commands.  Each returns a WK_EXIT_* code. */
 
@@ -123,6 +168,11 @@ int wk_migrate(const wk_config_t *cfg);
 int wk_migrate_status(const wk_config_t *cfg);
 int wk_seed_demo(const wk_config_t *cfg);
 int wk_run(const wk_config_t *cfg);
+int wk_oidc_refresh_command(const wk_config_t *cfg);
+
+/* `user add|passwd|list`; argv holds what follows "user". */
+int wk_user(const wk_config_t *cfg, int argc, char **argv);
+void wk_user_usage(FILE *fp);
 
 /* The demo seed, embedded at build time (generated seed_demo.c). */
 extern const unsigned char wk_seed_demo_sql[];

@@ -9,7 +9,12 @@
  * whitespace and one pair of double quotes are stripped.
  *
  * Keys read here:  db, migrations_dir (default "migrations", relative to the
- * cwd).  Other keys are ignored: the file is shared with other components.
+ * cwd), oidc_issuer (empty: OIDC off), oidc_jwks_file, oidc_refresh_seconds
+ * (default 300, 1..86400).  Other keys are ignored: the file is shared with
+ * other components.
+ *
+ * Environment overrides (an empty variable counts as unset): HELPDESK_DB,
+ * HELPDESK_OIDC_ISSUER, HELPDESK_OIDC_JWKS_FILE.
  */
 
 #include <errno.h>
@@ -76,6 +81,48 @@ wk_config_unquote(char *s)
 }
 
 
+/* Parse 1..WK_OIDC_REFRESH_MAX decimal seconds.  0 or -1. */
+static int
+wk_config_seconds(const char *value, int *out)
+{
+    char  *end;
+    long   n;
+
+    if (*value < '0' || *value > '9') {
+        return -1;
+    }
+
+    errno = 0;
+    n = strtol(value, &end, 10);
+
+    if (errno != 0 || *end != '\0' || n < 1 || n > WK_OIDC_REFRESH_MAX) {
+        return -1;
+    }
+
+    *out = (int) n;
+    return 0;
+}
+
+
+/* Override dst from the environment variable name when it is set. */
+static int
+wk_config_env(char *dst, size_t len, const char *name)
+{
+    const char  *env = getenv(name);
+
+    if (env == NULL || *env == '\0') {
+        return 0;
+    }
+
+    if (wk_config_copy(dst, len, env) != 0) {
+        wk_log("%s is too long", name);
+        return -1;
+    }
+
+    return 1;
+}
+
+
 /*
  * Apply one `key = value` pair.  Returns 0, or -1 when a known key's value
  * is too long (logged with file and line).
@@ -93,6 +140,27 @@ wk_config_set(wk_config_t *cfg, const char *key, const char *value,
     } else if (strcmp(key, "migrations_dir") == 0) {
         rc = wk_config_copy(cfg->migrations_dir,
                             sizeof(cfg->migrations_dir), value);
+
+    } else if (strcmp(key, "oidc_issuer") == 0) {
+        rc = wk_config_copy(cfg->oidc_issuer, sizeof(cfg->oidc_issuer),
+                            value);
+
+    } else if (strcmp(key, "oidc_jwks_file") == 0) {
+        rc = wk_config_copy(cfg->oidc_jwks_file,
+                            sizeof(cfg->oidc_jwks_file), value);
+
+    } else if (strcmp(key, "oidc_refresh_seconds") == 0) {
+        if (*value == '\0') {
+            cfg->oidc_refresh_seconds = WK_OIDC_REFRESH_DEFAULT;
+            return 0;
+        }
+
+        if (wk_config_seconds(value, &cfg->oidc_refresh_seconds) != 0) {
+            wk_log("%s:%d: oidc_refresh_seconds must be a whole number of "
+                   "seconds from 1 to %d, not \"%s\"", path, lineno,
+                   WK_OIDC_REFRESH_MAX, value);
+            return -1;
+        }
     }
 
     if (rc != 0) {
@@ -197,24 +265,30 @@ wk_config_read_file(wk_config_t *cfg)
 int
 wk_config_load(wk_config_t *cfg)
 {
-    const char  *env;
-
     memset(cfg, 0, sizeof(*cfg));
     strcpy(cfg->migrations_dir, "migrations");
+    cfg->oidc_refresh_seconds = WK_OIDC_REFRESH_DEFAULT;
 
     if (wk_config_read_file(cfg) != 0) {
         return -1;
     }
 
-    env = getenv("HELPDESK_DB");
-
-    if (env != NULL && *env != '\0') {
-        if (wk_config_copy(cfg->db, sizeof(cfg->db), env) != 0) {
-            wk_log("HELPDESK_DB is too long");
-            return -1;
-        }
-
+    switch (wk_config_env(cfg->db, sizeof(cfg->db), "HELPDESK_DB")) {
+    case -1:
+        return -1;
+    case 1:
         cfg->db_source = "HELPDESK_DB";
+        break;
+    default:
+        break;
+    }
+
+    if (wk_config_env(cfg->oidc_issuer, sizeof(cfg->oidc_issuer),
+                      "HELPDESK_OIDC_ISSUER") < 0
+        || wk_config_env(cfg->oidc_jwks_file, sizeof(cfg->oidc_jwks_file),
+                         "HELPDESK_OIDC_JWKS_FILE") < 0)
+    {
+        return -1;
     }
 
     return 0;

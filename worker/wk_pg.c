@@ -275,3 +275,34 @@ wk_pg_report(PGconn *conn, const PGresult *res, const char *label,
         wk_log("  context: %.*s", (int) strcspn(context, "\n"), context);
     }
 }
+
+
+/* Print a result as an aligned text table, header line first. */
+void
+wk_pg_print(const PGresult *res)
+{
+    int     rows = PQntuples(res), cols = PQnfields(res), r, c;
+    int     width[16];
+    size_t  len;
+
+    if (cols > 16) {
+        cols = 16;
+    }
+
+    for (c = 0; c < cols; c++) {
+        width[c] = (int) strlen(PQfname(res, c));
+
+        for (r = 0; r < rows; r++) {
+            len = strlen(PQgetvalue(res, r, c));
+            width[c] = (len > (size_t) width[c]) ? (int) len : width[c];
+        }
+    }
+
+    for (r = -1; r < rows; r++) {
+        for (c = 0; c < cols; c++) {
+            printf("%-*s%s", c + 1 < cols ? width[c] : 0,
+                   r < 0 ? PQfname(res, c) : PQgetvalue(res, r, c),
+                   c + 1 < cols ? "  " : "\n");
+        }
+    }
+}

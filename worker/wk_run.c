@@ -9,8 +9,17 @@
  * with exponential backoff (0.5 s doubling to 30 s).  Every state change is
  * one timestamped line on stderr.
  *
+ * Duties that do not need the database run from wk_run_duties(), which
+ * every wait of the loop calls (between connection attempts, in the backoff
+ * sleep, in the session's poll loop), so they keep their schedule while the
+ * database is down.  The first: when oidc_issuer is configured, the
+ * issuer's JWKS is refreshed into oidc_jwks_file at start and then every
+ * oidc_refresh_seconds (wk_oidc.c); a failure is logged, keeps the old
+ * file and is retried next round; a stop signal abandons a transfer in
+ * progress within about a second.
+ *
  * Job handlers (email, SLA ticks, exports) plug into wk_run_session() as
- * they are written; for now the loop only keeps the connection healthy.
+ * they are written.
  */
 
 #include <errno.h>
@@ -32,6 +41,12 @@
 
 
 static volatile sig_atomic_t  wk_run_stop;
+
+static const wk_config_t     *wk_run_cfg;
+static int                    wk_run_oidc_on;
+static int                    wk_run_oidc_failing;
+static int                    wk_run_oidc_done;       /* a round succeeded */
+static long long              wk_run_oidc_next;
 
 
 static void
@@ -64,6 +79,57 @@ wk_run_signals(void)
 }
 
 
+/* Refresh the OIDC keys when their round has come. */
+static void
+wk_run_oidc(void)
+{
+    wk_oidc_rc_t  rc;
+    size_t        nkeys;
+    char          err[1024];
+
+    if (!wk_run_oidc_on || wk_run_stop || wk_now_ms() < wk_run_oidc_next) {
+        return;
+    }
+
+    rc = wk_oidc_refresh(wk_run_cfg, &wk_run_stop, &nkeys, err, sizeof(err));
+
+    wk_run_oidc_next = wk_now_ms()
+                       + wk_run_cfg->oidc_refresh_seconds * 1000LL;
+
+    if (rc == WK_OIDC_FAILED) {
+        if (!wk_run_stop) {
+            wk_log("oidc: refresh failed: %s; keeping %s, retrying in %d s",
+                   err, wk_run_cfg->oidc_jwks_file,
+                   wk_run_cfg->oidc_refresh_seconds);
+        }
+
+        wk_run_oidc_failing = 1;
+        return;
+    }
+
+    if (rc == WK_OIDC_WRITTEN) {
+        wk_log("oidc: new keys of %s: %zu key(s) written to %s",
+               wk_run_cfg->oidc_issuer, nkeys, wk_run_cfg->oidc_jwks_file);
+
+    } else if (wk_run_oidc_failing || !wk_run_oidc_done) {
+        wk_log("oidc: %s%s is current (%zu key(s))",
+               wk_run_oidc_failing ? "refresh works again; " : "",
+               wk_run_cfg->oidc_jwks_file, nkeys);
+    }
+
+    wk_run_oidc_failing = 0;
+    wk_run_oidc_done = 1;
+}
+
+
+/* What the loop does between database events, whatever its state. */
+static void
+wk_run_duties(void)
+{
+    wk_run_oidc();
+}
+
+
 /* Sleep ms milliseconds, or less when a stop signal arrives. */
 static void
 wk_run_sleep(long long ms)
@@ -72,6 +138,12 @@ wk_run_sleep(long long ms)
     struct timespec  ts;
 
     while (!wk_run_stop && (left = end - wk_now_ms()) > 0) {
+        wk_run_duties();
+
+        if (wk_run_stop || (left = end - wk_now_ms()) <= 0) {
+            break;
+        }
+
         if (left > WK_RUN_SLICE_MS) {
             left = WK_RUN_SLICE_MS;
         }
@@ -119,6 +191,8 @@ wk_run_session(PGconn *conn)
     char           reason[512];
 
     while (!wk_run_stop) {
+        wk_run_duties();
+
         pfd.fd = PQsocket(conn);
         pfd.events = POLLIN;
         pfd.revents = 0;
@@ -160,17 +234,45 @@ int
 wk_run(const wk_config_t *cfg)
 {
     PGconn     *conn;
-    char        reason[512];
+    char        reason[1024];
     long long   backoff = WK_RUN_BACKOFF_MIN_MS;
 
-    if (wk_config_require_db(cfg) != 0 || wk_run_signals() != 0) {
+    if (wk_config_require_db(cfg) != 0) {
+        return WK_EXIT_FAIL;
+    }
+
+    wk_run_cfg = cfg;
+    wk_run_oidc_on = (cfg->oidc_issuer[0] != '\0');
+
+    /* a misconfigured issuer is a start-up error, not a retry each round */
+    if (wk_run_oidc_on
+        && wk_oidc_check_config(cfg, reason, sizeof(reason)) != 0)
+    {
+        wk_log("%s", reason);
+        return WK_EXIT_FAIL;
+    }
+
+    if (wk_run_signals() != 0) {
         return WK_EXIT_FAIL;
     }
 
     wk_log_timestamps(1);
     wk_log("starting %s %s", WK_NAME, HD_VERSION);
 
+    if (wk_run_oidc_on) {
+        wk_log("oidc: keeping the keys of %s in %s, refreshed every %d s",
+               cfg->oidc_issuer, cfg->oidc_jwks_file,
+               cfg->oidc_refresh_seconds);
+        wk_run_oidc_next = wk_now_ms();
+    }
+
     while (!wk_run_stop) {
+        wk_run_duties();
+
+        if (wk_run_stop) {
+            break;
+        }
+
         conn = wk_pg_connect(cfg->db, "run", &wk_run_stop, WK_RUN_CONNECT_SEC,
                              reason, sizeof(reason));
 
@@ -193,6 +295,7 @@ wk_run(const wk_config_t *cfg)
     }
 
     wk_log("stopping on %s", wk_run_stop == SIGINT ? "SIGINT" : "SIGTERM");
+    wk_oidc_cleanup();
 
     return WK_EXIT_OK;
 }

@@ -43,37 +43,6 @@ wk_seed_check_schema(PGconn *conn)
 }
 
 
-/* Print a result as an aligned text table, header line first. */
-static void
-wk_seed_print(const PGresult *res)
-{
-    int     rows = PQntuples(res), cols = PQnfields(res), r, c;
-    int     width[16];
-    size_t  len;
-
-    if (cols > 16) {
-        cols = 16;
-    }
-
-    for (c = 0; c < cols; c++) {
-        width[c] = (int) strlen(PQfname(res, c));
-
-        for (r = 0; r < rows; r++) {
-            len = strlen(PQgetvalue(res, r, c));
-            width[c] = (len > (size_t) width[c]) ? (int) len : width[c];
-        }
-    }
-
-    for (r = -1; r < rows; r++) {
-        for (c = 0; c < cols; c++) {
-            printf("%-*s%s", c + 1 < cols ? width[c] : 0,
-                   r < 0 ? PQfname(res, c) : PQgetvalue(res, r, c),
-                   c + 1 < cols ? "  " : "\n");
-        }
-    }
-}
-
-
 int
 wk_seed_demo(const wk_config_t *cfg)
 {
@@ -118,7 +87,7 @@ wk_seed_demo(const wk_config_t *cfg)
     wk_log("seed-demo: demo organisation is in place");
 
     if (PQresultStatus(res) == PGRES_TUPLES_OK) {
-        wk_seed_print(res);
+        wk_pg_print(res);
         fflush(stdout);
     }
 

@@ -3,7 +3,8 @@
 #
 # worker/seed_demo.sql is embedded into the binary: a generated C file holds
 # its bytes, so `helpdesk-worker seed-demo` works from any directory.
-# The worker does not use core/ yet, so it does not link $(CORE_LIB).
+# The worker links the core ($(CORE_LIB), e.g. hd_jwks_parse() to validate
+# the keys `oidc-refresh` fetches, HD_ARGON2_* for `user add`) and libcurl.
 
 WORKER_BIN     := $(BUILD)/helpdesk-worker
 WORKER_OBJDIR  := $(BUILD)/worker
@@ -14,9 +15,9 @@ WORKER_PG_INC  ?= /usr/include/postgresql
 WORKER_CFLAGS   = $(HD_CFLAGS) -Wall -Wextra -Werror -std=gnu11 \
                   -I$(WORKER_PG_INC) -Iworker \
                   $(if $(HD_VERSION),-DHD_VERSION='"$(HD_VERSION)"')
-WORKER_LIBS    := -lpq -lcrypto
+WORKER_LIBS    := $(CORE_LIB) -lcurl -lcjson -lpq -lcrypto -largon2
 
-$(WORKER_BIN): $(WORKER_OBJS)
+$(WORKER_BIN): $(WORKER_OBJS) $(CORE_LIB)
 	$(CC) $(WORKER_CFLAGS) $(LDFLAGS) -o $@ $(WORKER_OBJS) $(WORKER_LIBS)
 
 $(WORKER_OBJDIR)/%.o: worker/%.c
