@@ -96,8 +96,14 @@ unit-asan: $(BUILD)/core-tests-asan
 	CK_FORK=no ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    $(BUILD)/core-tests-asan
 
+# The tests' OIDC provider (npm oidc-provider, pinned by its lock file).
+OIDC_DEPS := t/oidc/node_modules/.package-lock.json
+
+$(OIDC_DEPS): t/oidc/package.json t/oidc/package-lock.json
+	cd t/oidc && npm ci --no-audit --no-fund --loglevel=error
+
 # Each t/ file starts its own stack; one initdb'd cluster is cached per run.
-prove: all
+prove: all $(OIDC_DEPS)
 	@tpl=$$(mktemp -d /tmp/hd-pgtpl.XXXXXX); \
 	HD_PG_TEMPLATE=$$tpl/pg prove -I t/lib -r -j1 t/; rc=$$?; \
 	rm -rf "$$tpl"; exit $$rc
@@ -108,6 +114,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	@$(MAKE) --no-print-directory prove
+	@$(MAKE) --no-print-directory prove-asan
 
 # --- benchmarks -----------------------------------------------------------
 
@@ -164,7 +171,7 @@ $(MODULE_ASAN): $(NGX_ASAN_OUT)/Makefile $(BUILD)/asan/libhdcore.a $(MOD_SRCS)
 	@mkdir -p $(@D)
 	cp $(NGX_ASAN_OUT)/ngx_http_helpdesk_module.so $@.tmp && mv -f $@.tmp $@
 
-prove-asan: all $(MODULE_ASAN)
+prove-asan: all $(MODULE_ASAN) $(OIDC_DEPS)
 	@tpl=$$(mktemp -d /tmp/hd-pgtpl.XXXXXX); \
 	HD_MODULE=$(CURDIR)/$(MODULE_ASAN) HD_ASAN=1 HD_PG_TEMPLATE=$$tpl/pg \
 	    prove -I t/lib -r -j1 t/; rc=$$?; rm -rf "$$tpl"; exit $$rc

@@ -244,6 +244,32 @@ hd_api_users_create(hd_op_t *op)
 }
 
 
+/*
+ * The policy's answer for action on a user (the caller, when self): 403
+ * when the caller may see that user, 404 when not (a requester asking about
+ * another requester).  Returns 1 when allowed.
+ */
+static int
+hd_api_users_allowed(hd_op_t *op, hd_rbac_action_t action, int self,
+    const char *why)
+{
+    switch (hd_rbac_decide(op->me.roles, action,
+                           self ? HD_REL_SELF : HD_REL_NONE, op->req->scope))
+    {
+    case HD_RBAC_ALLOW:
+        return 1;
+
+    case HD_RBAC_FORBIDDEN:
+        hd_api_fail(op, HD_PROBLEM_FORBIDDEN, why, NULL);
+        return 0;
+
+    default:
+        hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
+        return 0;
+    }
+}
+
+
 static hd_api_rc_t
 hd_api_users_updated(hd_op_t *op, const PGresult *res)
 {
@@ -337,20 +363,17 @@ hd_api_users_update(hd_op_t *op)
     roles = cJSON_GetObjectItemCaseSensitive(body, "roles");
 
     if ((name != NULL || active != NULL)
-        && hd_rbac_decide(op->me.roles, HD_RBAC_USER_ADMIN, HD_REL_NONE,
-                          op->req->scope) != HD_RBAC_ALLOW)
+        && !hd_api_users_allowed(op, HD_RBAC_USER_ADMIN, self,
+                                 "only administrators change accounts"))
     {
-        return hd_api_fail(op, HD_PROBLEM_FORBIDDEN,
-                           "only administrators change accounts", NULL);
+        return HD_API_RESPOND;
     }
 
     if (roles != NULL
-        && hd_rbac_decide(op->me.roles, HD_RBAC_USER_ROLES_ASSIGN,
-                          self ? HD_REL_SELF : HD_REL_NONE, op->req->scope)
-           != HD_RBAC_ALLOW)
+        && !hd_api_users_allowed(op, HD_RBAC_USER_ROLES_ASSIGN, self,
+                                 "your roles do not allow changing roles"))
     {
-        return hd_api_fail(op, HD_PROBLEM_FORBIDDEN,
-                           "your roles do not allow changing roles", NULL);
+        return HD_API_RESPOND;
     }
 
     if (name != NULL && (!cJSON_IsString(name) || name->valuestring[0] == 0

@@ -1,8 +1,10 @@
 /*
  * Login rate limiting in shared memory, across all workers.
  *
- * Failed sign-ins are counted per account (the e-mail as typed, lower-case)
- * and per client address in fixed windows.  Once a key reaches its limit,
+ * Sign-in attempts are counted per account (the e-mail as typed, lower-case)
+ * and per client address in fixed windows.  An attempt is counted when it
+ * is let through, under the same lock as the check, so guesses already in
+ * flight cannot add up past the limit; once a key reaches its limit,
  * further attempts are refused with 429 until its window ends, before any
  * password is looked at.  A successful sign-in clears its account's count.
  * The table is a fixed array searched by hash with linear probing; when it
@@ -158,19 +160,25 @@ ngx_http_helpdesk_limit_check(ngx_http_helpdesk_main_conf_t *hmcf,
 
     a = ngx_http_helpdesk_limit_slot(sh,
             ngx_http_helpdesk_limit_hash('a', account), now,
-            hmcf->login_window, 0);
+            hmcf->login_window, 1);
     n = ngx_http_helpdesk_limit_slot(sh,
             ngx_http_helpdesk_limit_hash('i', ip), now,
-            hmcf->login_window, 0);
+            hmcf->login_window, 1);
 
     wait = 0;
 
-    if (a != NULL && a->failures >= hmcf->login_account_limit) {
+    if (a->failures >= hmcf->login_account_limit) {
         wait = a->window_start + hmcf->login_window - now;
     }
 
-    if (n != NULL && n->failures >= hmcf->login_ip_limit) {
+    if (n->failures >= hmcf->login_ip_limit) {
         wait = ngx_max(wait, n->window_start + hmcf->login_window - now);
+    }
+
+    if (wait <= 0) {
+        /* counted now; a success gives the account's count back */
+        a->failures++;
+        n->failures++;
     }
 
     ngx_shmtx_unlock(&shpool->mutex);
@@ -179,11 +187,15 @@ ngx_http_helpdesk_limit_check(ngx_http_helpdesk_main_conf_t *hmcf,
         return NGX_OK;
     }
 
-    *retry_after = wait;
+    *retry_after = ngx_max(wait, 1);
     return NGX_BUSY;
 }
 
 
+/*
+ * The outcome of an attempt let through: a success clears its account's
+ * count (the address keeps it: it guards against spraying many accounts).
+ */
 void
 ngx_http_helpdesk_limit_record(ngx_http_helpdesk_main_conf_t *hmcf,
     const char *account, const char *ip, ngx_uint_t failed)
@@ -193,6 +205,12 @@ ngx_http_helpdesk_limit_record(ngx_http_helpdesk_main_conf_t *hmcf,
     ngx_http_helpdesk_limit_sh_t    *sh;
     ngx_http_helpdesk_limit_slot_t  *s;
 
+    (void) ip;
+
+    if (failed) {
+        return;
+    }
+
     now = ngx_time();
     shpool = (ngx_slab_pool_t *) hmcf->limit_zone->shm.addr;
     sh = hmcf->limit_zone->data;
@@ -201,17 +219,10 @@ ngx_http_helpdesk_limit_record(ngx_http_helpdesk_main_conf_t *hmcf,
 
     s = ngx_http_helpdesk_limit_slot(sh,
             ngx_http_helpdesk_limit_hash('a', account), now,
-            hmcf->login_window, failed);
+            hmcf->login_window, 0);
 
     if (s != NULL) {
-        s->failures = failed ? s->failures + 1 : 0;
-    }
-
-    if (failed) {
-        s = ngx_http_helpdesk_limit_slot(sh,
-                ngx_http_helpdesk_limit_hash('i', ip), now,
-                hmcf->login_window, 1);
-        s->failures++;
+        s->failures = 0;
     }
 
     ngx_shmtx_unlock(&shpool->mutex);

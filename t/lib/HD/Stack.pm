@@ -9,6 +9,12 @@ package HD::Stack;
 #   $s->t->get_ok($s->url('/api/healthz'))->status_is(200);
 #   done_testing;                                   # stops the stack, checks nginx's error log
 #
+# Identity: HD::Stack->new(seed => 1) has the demo accounts (worker/seed_demo.sql, password
+# 'demo-password'); my $c = $s->login($email, $password) signs in and gives a client with the
+# session cookie and its CSRF token; $s->bearer($token) is an Authorization header;
+# HD::Stack->new(oidc => {accounts => {...}}) also starts a real OIDC provider (HD::OIDC, $s->idp)
+# and points the stack at it; env => {NAME => value} passes more settings to conf/stack.sh.
+#
 # Teardown is automatic: at done_testing the stack is stopped and the error log is checked as a
 # test of its own (no [alert], [crit], [emerg], "exited on signal"); if the file dies or is
 # interrupted first, the stack is still stopped at exit and a dirty log makes the exit non-zero.
@@ -31,14 +37,22 @@ use Time::HiRes qw(sleep time);
 
 our $REPO = abs_path(dirname(__FILE__) . '/../../..');
 our $PGBIN = '/usr/lib/postgresql/15/bin';
-our $LOG_PROBLEMS = qr/\[alert\]|\[crit\]|\[emerg\]|exited on signal/;
+# Sanitizer reports (the module built for `make prove-asan`) count as problems too.
+our $LOG_PROBLEMS = qr/\[alert\]|\[crit\]|\[emerg\]|exited on signal|runtime error:|AddressSanitizer|LeakSanitizer/;
+
+# True when the stack runs the module built with ASan+UBSan: memory figures then measure the
+# sanitizer's quarantine, not the module.
+sub asan { return ($ENV{HD_ASAN} // '') eq '1' }
 
 my %LIVE;    # refaddr => stack, the stacks still to be torn down
 my @ALL;     # every stack created by this process, for removing state directories at exit
 
 # ------------------------------------------------------------------------------ lifecycle
 
-# Options: workers (2), db_pool (4), db_queue (128), db_timeout ('2s'), seed (0).
+# Options: workers (2), db_pool (4), db_queue (128), db_timeout ('2s'), seed (0: 1 runs
+# `helpdesk-worker seed-demo` at init), env ({} more variables for conf/stack.sh, e.g.
+# HD_LOGIN_LIMIT), oidc (a hash of HD::OIDC->new options, or an HD::OIDC: the stack accepts that
+# provider's tokens, HD_OIDC_ISSUER is set to its issuer unless env names one).
 sub new {
     my ($class, %opt) = @_;
     my $self = bless {
@@ -48,7 +62,14 @@ sub new {
         db_queue   => $opt{db_queue}   // 128,
         db_timeout => $opt{db_timeout} // '2s',
         seed       => $opt{seed}       // 0,
+        extra_env  => { %{ $opt{env} // {} } },
     }, $class;
+
+    if (my $o = $opt{oidc}) {
+        require HD::OIDC;
+        $self->{idp} = ref $o eq 'HASH' ? HD::OIDC->new(%$o) : $o;
+        $self->{extra_env}{HD_OIDC_ISSUER} //= $self->{idp}->issuer;
+    }
 
     for my $bin ("$REPO/build/ngx_http_helpdesk_module.so", "$REPO/build/helpdesk-worker") {
         die "HD::Stack: $bin is missing: run 'make' first\n" unless -e $bin;
@@ -75,6 +96,7 @@ sub stop {
     eval { $self->stack('stop'); 1 } or warn $@;
     $self->{running} = 0;
     my @problems = grep { /$LOG_PROBLEMS/ } split /\n/, $self->nginx_error_log;
+    push @problems, map { "sanitizer report $_" } glob("$self->{var}/log/asan.*");
     return @problems;
 }
 
@@ -137,6 +159,7 @@ sub env {
         HD_DB_QUEUE   => $self->{db_queue},
         HD_DB_TIMEOUT => $self->{db_timeout},
         HD_SEED       => $self->{seed},
+        %{ $self->{extra_env} },
     );
 }
 
@@ -161,6 +184,7 @@ sub pg_start { $_[0]->stack('pg-start') }
 sub reload { $_[0]->stack('reload') }
 
 sub port   { $_[0]{port} }
+sub idp    { $_[0]{idp} }
 sub pgport { $_[0]{pgport} }
 sub var    { $_[0]{var} }
 sub url    { my ($self, $path) = @_; "http://127.0.0.1:$self->{port}" . ($path // '/') }
@@ -197,14 +221,15 @@ sub psql_as {
 }
 
 # Run build/helpdesk-worker with this stack's settings file, or with the settings file given as
-# {conf => $path} first; returns (exit code, stdout+stderr).
+# {conf => $path} first, and {stdin => $text} as its standard input (else /dev/null); returns
+# (exit code, stdout+stderr).
 sub worker_cli {
     my ($self, @args) = @_;
     my $opt = ref $args[0] eq 'HASH' ? shift @args : {};
     local %ENV = %ENV;
     delete $ENV{HELPDESK_DB};
     $ENV{HELPDESK_CONF} = $opt->{conf} // "$self->{var}/helpdesk.conf";
-    return run_capture("$REPO/build/helpdesk-worker", @args);
+    return run_capture_opt({ stdin => $opt->{stdin} }, "$REPO/build/helpdesk-worker", @args);
 }
 
 sub nginx_error_log  { slurp("$_[0]{var}/log/nginx-error.log") }
@@ -220,6 +245,127 @@ sub nginx_worker_pids {
     @pids = grep { cmdline($_) =~ /worker process/ && ($all || cmdline($_) !~ /shutting down/) }
         @pids;
     return sort { $a <=> $b } @pids;
+}
+
+# ------------------------------------------------------------------------------ identity
+
+our $DEMO_PASSWORD = 'demo-password';
+
+# One sign-in attempt: POST /api/auth/login from a fresh user agent (or $opt{ua}); returns the
+# transaction. Options: ua, local_address ('127.0.0.2' to come from another client address).
+sub login_tx {
+    my ($self, $email, $password, %opt) = @_;
+    my $ua = $opt{ua} // $self->new_ua;
+    $ua->socket_options({ LocalAddr => $opt{local_address} }) if $opt{local_address};
+    return $ua->post($self->url('/api/auth/login') => json => { email => $email, password => $password });
+}
+
+# Signs in; dies unless it worked. Returns an HD::Stack::Client: ->ua (holding the cookie),
+# ->csrf, ->user (the login answer's user), ->cookie (the hd_session value), ->t (Test::Mojo).
+sub login {
+    my ($self, $email, $password, %opt) = @_;
+    my $ua = $opt{ua} // $self->new_ua;
+    my $tx = $self->login_tx($email, $password // $DEMO_PASSWORD, %opt, ua => $ua);
+    my $res = $tx->res;
+    die "HD::Stack: login $email answered " . ($res->code // 'nothing') . ': ' . $res->body . "\n"
+        unless ($res->code // 0) == 200;
+    my ($cookie) = grep { $_->name eq 'hd_session' } @{ $res->cookies };
+    return HD::Stack::Client->new(stack => $self, ua => $ua, tx => $tx,
+        csrf => $res->json->{csrf_token}, user => $res->json->{user}, cookie => $cookie && $cookie->value);
+}
+
+# The Authorization header for a bearer token (PAT or JWT), as a hash for Mojo's header argument.
+sub bearer { my ($self, $token) = @_; return { Authorization => "Bearer $token" } }
+
+# The demo account's user id.
+sub user_id {
+    my ($self, $email) = @_;
+    return $self->psql("select id from users where email = '$email'");
+}
+
+# How many audit events match $action (and, optionally, a SQL condition on audit_events).
+sub audit_count {
+    my ($self, $action, $where) = @_;
+    return $self->psql("select count(*) from audit_events where action = '$action'"
+        . ($where ? " and ($where)" : ''));
+}
+
+# A digest of everything identity keeps (users, roles, team membership, sessions, tokens, the
+# audit trail): equal before and after a request that must change nothing.
+sub identity_fingerprint {
+    my ($self) = @_;
+    return $self->psql(q{select md5(concat_ws('#',
+        (select string_agg(concat_ws(',', id, email, external_id, active, display_name,
+                           password_hash, version), ';' order by id) from users),
+        (select string_agg(concat_ws(',', user_id, role_id), ';' order by user_id, role_id)
+           from user_roles),
+        (select string_agg(concat_ws(',', team_id, user_id), ';' order by team_id, user_id)
+           from team_members),
+        (select string_agg(concat_ws(',', id, revoked_at, expires_at), ';' order by id)
+           from sessions),
+        (select string_agg(concat_ws(',', id, revoked_at, last_used_at), ';' order by id)
+           from api_tokens),
+        (select concat_ws(',', count(*), max(id)) from audit_events)))});
+}
+
+# The instance's session key (created by nginx on first start), for minting session tokens the
+# way the module does (core/hd_session.h: "v1.<b64url(sid|uid|iat|exp)>.<b64url(hmac)>").
+sub session_key { slurp("$_[0]{var}/secrets/session.key") }
+
+sub mint_session_token {
+    my ($self, $sid, $uid, $iat, $exp) = @_;
+    require Digest::SHA;
+    require MIME::Base64;
+    my $signed = 'v1.' . MIME::Base64::encode_base64url("$sid|$uid|$iat|$exp");
+    return $signed . '.' . MIME::Base64::encode_base64url(
+        Digest::SHA::hmac_sha256($signed, $self->session_key));
+}
+
+# The JWKS file the worker keeps for nginx, decoded (undef when absent or not JSON).
+sub jwks_file { "$_[0]{var}/oidc/jwks.json" }
+
+sub jwks_kids {
+    my ($self) = @_;
+    my $text = slurp($self->jwks_file);
+    my $set = eval { Mojo::JSON::decode_json($text) } or return ();
+    return map { $_->{kid} // () } @{ $set->{keys} // [] };
+}
+
+# `helpdesk-worker oidc-refresh`; dies with its output unless it exits 0.
+sub oidc_refresh {
+    my ($self) = @_;
+    my ($rc, $out) = $self->worker_cli('oidc-refresh');
+    die "HD::Stack: helpdesk-worker oidc-refresh failed ($rc):\n$out\n" if $rc;
+    return $out;
+}
+
+# GET /api/me with a bearer token, up to $timeout seconds (default 8: nginx workers re-stat the
+# JWKS file every few seconds) until it stops answering 401; returns the last transaction.
+sub me_with_bearer {
+    my ($self, $token, $timeout) = @_;
+    my $tx;
+    wait_for($timeout // 8, sub {
+        $tx = $self->new_ua->get($self->url('/api/me') => $self->bearer($token));
+        ($tx->res->code // 0) != 401;
+    }, 0.25);
+    return $tx;
+}
+
+# Test: GET /api/me with this bearer token is 401 problem+json with a Bearer challenge, and
+# nothing identity keeps changed (no user provisioned, linked or touched, nothing audited).
+sub bearer_is_rejected {
+    my ($self, $token, $name) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my $before = $self->identity_fingerprint;
+    my $res = $self->new_ua->get($self->url('/api/me') => $self->bearer($token))->res;
+    my $ok = Test::More::is($res->code, 401, "$name: 401");
+    $ok &&= Test::More::like($res->headers->content_type // '', qr{^application/problem\+json},
+        "$name: problem+json");
+    $ok &&= Test::More::like($res->headers->www_authenticate // '', qr/^Bearer\b.*invalid_token/,
+        "$name: WWW-Authenticate: Bearer error=invalid_token");
+    $ok &&= Test::More::is($self->identity_fingerprint, $before, "$name: nothing changed");
+    Test::More::diag($res->body) unless $ok;
+    return $ok;
 }
 
 # ------------------------------------------------------------------------------ utilities
@@ -245,17 +391,41 @@ sub slurp {
     return $s // '';
 }
 
+sub spew {
+    my ($path, $text) = @_;
+    open my $fh, '>', "$path.tmp" or die "$path.tmp: $!";
+    print $fh $text;
+    close $fh or die "$path.tmp: $!";
+    rename "$path.tmp", $path or die "rename $path: $!";
+}
+
 # Run a command, returning (exit code, combined output). Bounded by $timeout seconds (default 60).
-sub run_capture {
-    my (@cmd) = @_;
-    my $timeout = 60;
+sub run_capture { run_capture_opt({}, @_) }
+
+# run_capture in directory $dir with a timeout of $timeout seconds.
+sub run_capture_in {
+    my ($dir, $timeout, @cmd) = @_;
+    return run_capture_opt({ dir => $dir, timeout => $timeout }, @cmd);
+}
+
+# run_capture with options: dir (working directory), timeout (60 s), stdin (text; else /dev/null).
+sub run_capture_opt {
+    my ($opt, @cmd) = @_;
+    my $timeout = $opt->{timeout} // 60;
+    my $in;
+    if (defined $opt->{stdin}) {
+        $in = File::Temp->new;
+        print $in $opt->{stdin};
+        close $in;
+    }
     pipe my $r, my $w or die "pipe: $!";
     my $pid = fork // die "fork: $!";
     if ($pid == 0) {
         close $r;
         open STDOUT, '>&', $w or POSIX::_exit(127);
         open STDERR, '>&', $w or POSIX::_exit(127);
-        open STDIN, '<', '/dev/null' or POSIX::_exit(127);
+        open STDIN, '<', defined $in ? $in->filename : '/dev/null' or POSIX::_exit(127);
+        chdir $opt->{dir} or POSIX::_exit(127) if defined $opt->{dir};
         exec @cmd or POSIX::_exit(127);
     }
     close $w;
@@ -329,5 +499,25 @@ sub wait_for {
         sleep($step // 0.05);
     }
 }
+
+
+# A signed-in browser: the user agent holds the session cookie; unsafe requests send the CSRF
+# header unless told not to (csrf => 0).
+package HD::Stack::Client;
+
+sub new { my ($class, %a) = @_; bless {%a}, $class }
+sub ua     { $_[0]{ua} }
+sub csrf   { $_[0]{csrf} }
+sub user   { $_[0]{user} }
+sub cookie { $_[0]{cookie} }
+sub tx     { $_[0]{tx} }
+
+sub t {
+    my ($self) = @_;
+    $self->{t} //= do { my $t = Test::Mojo->new; $t->ua($self->{ua}); $t };
+}
+
+# Headers for an unsafe request: the CSRF token, plus any given.
+sub h { my ($self, %more) = @_; return { 'X-CSRF-Token' => $self->{csrf}, %more } }
 
 1;
