@@ -88,6 +88,7 @@ struct ngx_http_helpdesk_query_s {
 
     ngx_http_helpdesk_query_handler_pt   handler;
     void                                *data;
+    ngx_uint_t                           slot;      /* in conn->batch */
 
     struct timespec                      started;   /* handed to the pool */
     unsigned                             waiting:1;
@@ -101,6 +102,14 @@ typedef enum {
     NGX_HTTP_HELPDESK_BUSY
 } ngx_http_helpdesk_conn_state_e;
 
+/*
+ * Statements a connection sends in one go: in libpq's pipeline mode a
+ * connection that becomes free takes up to this many waiting queries, each
+ * with its own Sync (an error stays with its own statement), and returns
+ * to the pool when every result is in.
+ */
+#define NGX_HTTP_HELPDESK_BATCH  8
+
 struct ngx_http_helpdesk_conn_s {
     ngx_queue_t                          queue;     /* pool's idle/busy */
     ngx_http_helpdesk_pool_t            *pool;
@@ -108,8 +117,14 @@ struct ngx_http_helpdesk_conn_s {
     ngx_connection_t                    *c;
     ino_t                                sock_ino;  /* c->fd's socket */
     ngx_http_helpdesk_conn_state_e       state;
-    ngx_http_helpdesk_query_t           *query;     /* NULL: orphaned */
-    PGresult                            *result;
+
+    /* the batch in flight; a NULL slot is a query whose owner left */
+    ngx_http_helpdesk_query_t           *batch[NGX_HTTP_HELPDESK_BATCH];
+    ngx_uint_t                           nbatch;
+    ngx_uint_t                           head;      /* results being read */
+    PGresult                            *result;    /* head's first one */
+    unsigned                             head_done:1;   /* its NULL seen */
+    unsigned                             pipeline:1;    /* pipeline mode */
 };
 
 struct ngx_http_helpdesk_pool_s {
@@ -186,7 +201,7 @@ void ngx_http_helpdesk_pool_gauges(ngx_http_helpdesk_pool_t *pool);
 ngx_http_helpdesk_conn_t *ngx_http_helpdesk_pg_connect(
     ngx_http_helpdesk_pool_t *pool);
 void ngx_http_helpdesk_pg_send(ngx_http_helpdesk_conn_t *hc,
-    ngx_http_helpdesk_query_t *q);
+    ngx_http_helpdesk_query_t **q, ngx_uint_t n);
 void ngx_http_helpdesk_pg_close(ngx_http_helpdesk_conn_t *hc);
 
 /* metrics.c */

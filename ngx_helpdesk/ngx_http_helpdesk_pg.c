@@ -4,7 +4,11 @@
  * connect → idle → send → flush → results → idle, never blocking: libpq is
  * used only through PQconnectStartParams/PQconnectPoll, PQsendQueryParams,
  * PQflush, PQconsumeInput and PQgetResult once PQisBusy says it will not
- * wait.  The socket's read event is registered level-triggered (an
+ * wait.  Connections run in libpq's pipeline mode: a batch of up to
+ * NGX_HTTP_HELPDESK_BATCH statements goes out in one write, each followed by
+ * its own Sync, and each result is handed to its owner as soon as it is in
+ * (results arrive in order: the statement's results, a NULL, then the
+ * Sync's PGRES_PIPELINE_SYNC).  The socket's read event is registered level-triggered (an
  * edge-triggered read stalls large results, see NGINX-NOTES.md); the write
  * event only while libpq has bytes to write.  libpq owns the socket: the
  * nginx connection wrapping it is closed with c->shared set, then PQfinish
@@ -332,6 +336,9 @@ ngx_http_helpdesk_pg_connect_poll(ngx_http_helpdesk_conn_t *hc)
             break;
         }
 
+        /* without pipeline mode a connection simply takes one at a time */
+        hc->pipeline = PQenterPipelineMode(hc->pg) == 1;
+
         if (hc->c->read->timer_set) {
             ngx_del_timer(hc->c->read);
         }
@@ -361,22 +368,38 @@ ngx_http_helpdesk_pg_connect_poll(ngx_http_helpdesk_conn_t *hc)
 
 
 /*
- * Sends q on an idle connection.  Failures are reported through q's handler.
+ * Sends n queries (1 when the connection is not in pipeline mode) on an
+ * idle connection.  Failures are reported through the queries' handlers.
  */
 void
 ngx_http_helpdesk_pg_send(ngx_http_helpdesk_conn_t *hc,
-    ngx_http_helpdesk_query_t *q)
+    ngx_http_helpdesk_query_t **q, ngx_uint_t n)
 {
-    hc->state = NGX_HTTP_HELPDESK_BUSY;
-    hc->query = q;
-    q->conn = hc;
+    ngx_uint_t  i;
 
-    if (!PQsendQueryParams(hc->pg, q->sql, q->nparams, NULL, q->params,
-                           NULL, NULL, 0))
-    {
-        ngx_http_helpdesk_pg_fail(hc, HD_PROBLEM_DB_UNAVAILABLE,
-                                  HD_DB_ERROR_QUERY);
-        return;
+    hc->state = NGX_HTTP_HELPDESK_BUSY;
+    hc->nbatch = n;
+    hc->head = 0;
+    hc->head_done = 0;
+
+    for (i = 0; i < n; i++) {
+        hc->batch[i] = q[i];
+        q[i]->conn = hc;
+        q[i]->slot = i;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (!PQsendQueryParams(hc->pg, q[i]->sql, q[i]->nparams, NULL,
+                               q[i]->params, NULL, NULL, 0)
+            || (hc->pipeline && !PQpipelineSync(hc->pg)))
+        {
+            ngx_log_error(NGX_LOG_ERR, hc->pool->log, 0,
+                          "helpdesk: sending a statement failed: %s",
+                          PQerrorMessage(hc->pg));
+            ngx_http_helpdesk_pg_fail(hc, HD_PROBLEM_DB_UNAVAILABLE,
+                                      HD_DB_ERROR_QUERY);
+            return;
+        }
     }
 
     ngx_add_timer(hc->c->read, hc->pool->conf->timeout);
@@ -412,69 +435,28 @@ ngx_http_helpdesk_pg_flush(ngx_http_helpdesk_conn_t *hc)
 
 
 /*
- * Reads what arrived; when the statement's results are complete, hands the
- * first one to the query's owner and gives the connection back.
+ * Hands the head query its result (NULL result: none arrived) and moves to
+ * the next one.
  */
 static void
-ngx_http_helpdesk_pg_read(ngx_http_helpdesk_conn_t *hc)
+ngx_http_helpdesk_pg_deliver(ngx_http_helpdesk_conn_t *hc)
 {
     PGresult                   *res;
     ngx_http_helpdesk_query_t  *q;
 
-    if (!PQconsumeInput(hc->pg)) {
-        ngx_log_error(NGX_LOG_ERR, hc->pool->log, 0,
-                      "helpdesk: database read failed: %s",
-                      PQerrorMessage(hc->pg));
-        ngx_http_helpdesk_pg_fail(hc, HD_PROBLEM_DB_UNAVAILABLE,
-                                  HD_DB_ERROR_QUERY);
-        return;
-    }
-
-    for ( ;; ) {
-        if (PQisBusy(hc->pg)) {
-            return;
-        }
-
-        res = PQgetResult(hc->pg);
-        if (res == NULL) {
-            break;
-        }
-
-        if (hc->result == NULL) {
-            hc->result = res;
-
-        } else {
-            PQclear(res);
-        }
-    }
-
-    if (hc->c->read->timer_set) {
-        ngx_del_timer(hc->c->read);
-    }
-
-    q = hc->query;
+    q = hc->batch[hc->head];
     res = hc->result;
-    hc->query = NULL;
+
+    hc->batch[hc->head] = NULL;
     hc->result = NULL;
-    hc->state = NGX_HTTP_HELPDESK_IDLE;
+    hc->head++;
+    hc->head_done = 0;
 
     if (res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR) {
         ngx_http_helpdesk_metrics_db_error(HD_DB_ERROR_QUERY);
         ngx_log_error(NGX_LOG_ERR, hc->pool->log, 0,
                       "helpdesk: statement failed: %s",
                       PQresultErrorMessage(res));
-    }
-
-    /* the connection goes back first: the owner may queue another query */
-
-    if (PQstatus(hc->pg) == CONNECTION_OK
-        && PQtransactionStatus(hc->pg) == PQTRANS_IDLE)
-    {
-        ngx_http_helpdesk_pool_conn_ready(hc);
-
-    } else {
-        ngx_http_helpdesk_pool_conn_closed(hc);
-        ngx_http_helpdesk_pg_close(hc);
     }
 
     if (q != NULL) {
@@ -489,24 +471,116 @@ ngx_http_helpdesk_pg_read(ngx_http_helpdesk_conn_t *hc)
 
 
 /*
- * The connection is unusable: close it and tell the query's owner, if any.
+ * Reads what arrived and hands each finished statement's first result to
+ * its owner; when the whole batch is in, gives the connection back.
+ */
+static void
+ngx_http_helpdesk_pg_read(ngx_http_helpdesk_conn_t *hc)
+{
+    PGresult  *res;
+
+    if (!PQconsumeInput(hc->pg)) {
+        ngx_log_error(NGX_LOG_ERR, hc->pool->log, 0,
+                      "helpdesk: database read failed: %s",
+                      PQerrorMessage(hc->pg));
+        ngx_http_helpdesk_pg_fail(hc, HD_PROBLEM_DB_UNAVAILABLE,
+                                  HD_DB_ERROR_QUERY);
+        return;
+    }
+
+    while (hc->head < hc->nbatch) {
+
+        if (PQisBusy(hc->pg)) {
+            return;
+        }
+
+        res = PQgetResult(hc->pg);
+
+        if (res == NULL) {
+            if (hc->head_done) {
+                return;         /* the Sync has not arrived yet */
+            }
+
+            /* the head statement's results are complete */
+
+            hc->head_done = 1;
+
+            if (!hc->pipeline) {
+                ngx_http_helpdesk_pg_deliver(hc);
+            }
+
+            continue;
+        }
+
+        if (PQresultStatus(res) == PGRES_PIPELINE_SYNC) {
+            PQclear(res);
+
+            if (hc->head_done) {
+                ngx_http_helpdesk_pg_deliver(hc);
+            }
+
+            continue;
+        }
+
+        if (hc->result == NULL) {
+            hc->result = res;
+
+        } else {
+            PQclear(res);
+        }
+    }
+
+    /* the batch is complete */
+
+    if (hc->c->read->timer_set) {
+        ngx_del_timer(hc->c->read);
+    }
+
+    hc->state = NGX_HTTP_HELPDESK_IDLE;
+    hc->nbatch = 0;
+    hc->head = 0;
+
+    if (PQstatus(hc->pg) == CONNECTION_OK
+        && PQtransactionStatus(hc->pg) == PQTRANS_IDLE)
+    {
+        ngx_http_helpdesk_pool_conn_ready(hc);
+
+    } else {
+        ngx_http_helpdesk_pool_conn_closed(hc);
+        ngx_http_helpdesk_pg_close(hc);
+    }
+}
+
+
+/*
+ * The connection is unusable: close it and tell the owners of the queries
+ * it still had, if any.
  */
 static void
 ngx_http_helpdesk_pg_fail(ngx_http_helpdesk_conn_t *hc, hd_problem_t problem,
     hd_db_error_kind_t kind)
 {
-    ngx_http_helpdesk_query_t  *q;
+    ngx_uint_t                  i, n;
+    ngx_http_helpdesk_query_t  *q[NGX_HTTP_HELPDESK_BATCH];
 
     ngx_http_helpdesk_metrics_db_error(kind);
 
-    q = hc->query;
-    hc->query = NULL;
+    n = 0;
+
+    for (i = hc->head; i < hc->nbatch; i++) {
+        if (hc->batch[i] != NULL) {
+            q[n++] = hc->batch[i];
+            hc->batch[i] = NULL;
+        }
+    }
+
+    hc->nbatch = 0;
 
     ngx_http_helpdesk_pool_conn_closed(hc);
     ngx_http_helpdesk_pg_close(hc);
 
-    if (q != NULL) {
-        q->conn = NULL;
-        q->handler(q, NULL, problem);
+    for (i = 0; i < n; i++) {
+        q[i]->conn = NULL;
+        q[i]->handler(q[i], NULL, problem);
     }
 }

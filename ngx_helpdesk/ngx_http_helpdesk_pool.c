@@ -4,7 +4,9 @@
  * At most helpdesk_db_pool_size connections per worker, opened on demand.
  * A query takes an idle connection, or waits in a bounded FIFO queue with a
  * timer of its own; a full queue is refused at once (the caller answers 503
- * with Retry-After).  A connection that finished cleanly goes back to the
+ * with Retry-After).  A connection that comes free takes up to
+ * NGX_HTTP_HELPDESK_BATCH waiting queries at once (libpq pipeline mode), so
+ * under load one round trip to the server serves several requests.  A connection that finished cleanly goes back to the
  * idle list or straight to the next waiting query; one in any doubtful state
  * is closed instead.  When the database is unreachable the waiting queries
  * fail fast, and the next query simply tries to connect again.
@@ -52,7 +54,7 @@ void
 ngx_http_helpdesk_pool_exit(ngx_http_helpdesk_pool_t *pool)
 {
     ngx_queue_t               *lists[2], *q;
-    ngx_uint_t                 i;
+    ngx_uint_t                 i, k;
     ngx_http_helpdesk_conn_t  *hc;
 
     ngx_http_helpdesk_pool_fail_waiting(pool, HD_PROBLEM_DB_UNAVAILABLE);
@@ -65,9 +67,11 @@ ngx_http_helpdesk_pool_exit(ngx_http_helpdesk_pool_t *pool)
             q = ngx_queue_head(lists[i]);
             hc = ngx_queue_data(q, ngx_http_helpdesk_conn_t, queue);
 
-            if (hc->query) {
-                hc->query->conn = NULL;
-                hc->query = NULL;
+            for (k = 0; k < hc->nbatch; k++) {
+                if (hc->batch[k] != NULL) {
+                    hc->batch[k]->conn = NULL;
+                    hc->batch[k] = NULL;
+                }
             }
 
             ngx_http_helpdesk_pool_conn_closed(hc);
@@ -110,7 +114,7 @@ ngx_http_helpdesk_pool_query(ngx_http_helpdesk_pool_t *pool,
         hc->c->idle = 0;
 
         ngx_http_helpdesk_pool_gauges(pool);
-        ngx_http_helpdesk_pg_send(hc, q);
+        ngx_http_helpdesk_pg_send(hc, &q, 1);
         return NGX_OK;
     }
 
@@ -198,8 +202,9 @@ ngx_http_helpdesk_pool_dequeue(ngx_http_helpdesk_pool_t *pool)
 void
 ngx_http_helpdesk_pool_conn_ready(ngx_http_helpdesk_conn_t *hc)
 {
+    ngx_uint_t                  n, max;
     ngx_http_helpdesk_pool_t   *pool;
-    ngx_http_helpdesk_query_t  *q;
+    ngx_http_helpdesk_query_t  *batch[NGX_HTTP_HELPDESK_BATCH];
 
     pool = hc->pool;
 
@@ -213,11 +218,18 @@ ngx_http_helpdesk_pool_conn_ready(ngx_http_helpdesk_conn_t *hc)
 
     hc->state = NGX_HTTP_HELPDESK_IDLE;
 
-    q = ngx_http_helpdesk_pool_dequeue(pool);
+    n = 0;
+    max = hc->pipeline ? NGX_HTTP_HELPDESK_BATCH : 1;
 
-    if (q != NULL) {
+    while (n < max && (batch[n] = ngx_http_helpdesk_pool_dequeue(pool))
+                      != NULL)
+    {
+        n++;
+    }
+
+    if (n > 0) {
         ngx_http_helpdesk_pool_gauges(pool);
-        ngx_http_helpdesk_pg_send(hc, q);
+        ngx_http_helpdesk_pg_send(hc, batch, n);
         return;
     }
 
@@ -311,7 +323,7 @@ ngx_http_helpdesk_pool_wait_timeout(ngx_event_t *ev)
 /*
  * The query's owner is going away.  A waiting query leaves the queue; a
  * running one is orphaned: its connection finishes the statement, drops
- * the result and returns to the pool (or is closed by its timer).
+ * the result and goes on with its batch (or is closed by its timer).
  */
 void
 ngx_http_helpdesk_pool_cancel(ngx_http_helpdesk_query_t *q)
@@ -334,7 +346,7 @@ ngx_http_helpdesk_pool_cancel(ngx_http_helpdesk_query_t *q)
     }
 
     if (q->conn != NULL) {
-        q->conn->query = NULL;
+        q->conn->batch[q->slot] = NULL;
         q->conn = NULL;
     }
 }
