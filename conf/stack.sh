@@ -470,6 +470,10 @@ banner() {
 
 		  try:      curl -s http://127.0.0.1:$PORT/api/readyz
 		            curl -s http://127.0.0.1:$PORT/metrics
+		  sign in:  curl -s -c cookies -H 'Content-Type: application/json' \\
+		              -d '{"email":"admin@example.com","password":"demo-password"}' \\
+		              http://127.0.0.1:$PORT/api/auth/login
+		            curl -s -b cookies http://127.0.0.1:$PORT/api/me
 		  CLI:      build/helpdesk-worker migrate --status     (settings: $HD_CONF)
 		  database: $PGBIN/psql -h 127.0.0.1 -p $PGPORT -U postgres helpdesk
 		  logs:     $LOG_DIR/{nginx-error,nginx-access,worker,postgres}.log
