@@ -171,6 +171,10 @@ extern ngx_module_t  ngx_http_helpdesk_module;
 ngx_int_t ngx_http_helpdesk_api_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_helpdesk_problem_handler(ngx_http_request_t *r);
 
+/* module.c */
+ngx_shm_zone_t *ngx_http_helpdesk_shm_add(ngx_conf_t *cf, const char *name,
+    size_t size);
+
 /* auth.c */
 void ngx_http_helpdesk_credential(ngx_http_request_t *r,
     ngx_http_helpdesk_ctx_t *ctx);

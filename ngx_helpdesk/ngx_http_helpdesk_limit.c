@@ -29,56 +29,16 @@ typedef struct {
 } ngx_http_helpdesk_limit_sh_t;
 
 
-static ngx_int_t ngx_http_helpdesk_limit_init_zone(ngx_shm_zone_t *shm_zone,
-    void *data);
 
 
 ngx_int_t
 ngx_http_helpdesk_limit_add_zone(ngx_conf_t *cf,
     ngx_http_helpdesk_main_conf_t *hmcf)
 {
-    ngx_str_t  name = ngx_string("helpdesk_login_limit");
+    hmcf->limit_zone = ngx_http_helpdesk_shm_add(cf, "helpdesk_login_limit",
+                           sizeof(ngx_http_helpdesk_limit_sh_t));
 
-    hmcf->limit_zone = ngx_shared_memory_add(cf, &name,
-                           sizeof(ngx_http_helpdesk_limit_sh_t) + 64 * 1024,
-                           &ngx_http_helpdesk_module);
-    if (hmcf->limit_zone == NULL) {
-        return NGX_ERROR;
-    }
-
-    hmcf->limit_zone->init = ngx_http_helpdesk_limit_init_zone;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_helpdesk_limit_init_zone(ngx_shm_zone_t *shm_zone, void *data)
-{
-    ngx_slab_pool_t               *shpool;
-    ngx_http_helpdesk_limit_sh_t  *sh;
-
-    if (data) {
-        shm_zone->data = data;
-        return NGX_OK;
-    }
-
-    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
-
-    if (shm_zone->shm.exists) {
-        shm_zone->data = shpool->data;
-        return NGX_OK;
-    }
-
-    sh = ngx_slab_calloc(shpool, sizeof(ngx_http_helpdesk_limit_sh_t));
-    if (sh == NULL) {
-        return NGX_ERROR;
-    }
-
-    shpool->data = sh;
-    shm_zone->data = sh;
-
-    return NGX_OK;
+    return hmcf->limit_zone ? NGX_OK : NGX_ERROR;
 }
 
 

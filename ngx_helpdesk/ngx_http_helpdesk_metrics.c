@@ -10,15 +10,10 @@
 #include "ngx_http_helpdesk.h"
 
 
-#define NGX_HTTP_HELPDESK_ZONE_SIZE  (sizeof(hd_metrics_t) + 64 * 1024)
-
-
 static hd_metrics_t         *ngx_http_helpdesk_metrics;   /* this worker's */
 static hd_metrics_worker_t  *ngx_http_helpdesk_slot;      /* view of shm */
 
 
-static ngx_int_t ngx_http_helpdesk_metrics_init_zone(ngx_shm_zone_t *shm_zone,
-    void *data);
 static ngx_int_t ngx_http_helpdesk_request_id_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_helpdesk_route_variable(ngx_http_request_t *r,
@@ -46,49 +41,10 @@ ngx_int_t
 ngx_http_helpdesk_metrics_add_zone(ngx_conf_t *cf,
     ngx_http_helpdesk_main_conf_t *hmcf)
 {
-    ngx_str_t  name = ngx_string("helpdesk_metrics");
+    hmcf->metrics_zone = ngx_http_helpdesk_shm_add(cf, "helpdesk_metrics",
+                                                   sizeof(hd_metrics_t));
 
-    hmcf->metrics_zone = ngx_shared_memory_add(cf, &name,
-                                               NGX_HTTP_HELPDESK_ZONE_SIZE,
-                                               &ngx_http_helpdesk_module);
-    if (hmcf->metrics_zone == NULL) {
-        return NGX_ERROR;
-    }
-
-    hmcf->metrics_zone->init = ngx_http_helpdesk_metrics_init_zone;
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_helpdesk_metrics_init_zone(ngx_shm_zone_t *shm_zone, void *data)
-{
-    hd_metrics_t     *m;
-    ngx_slab_pool_t  *shpool;
-
-    if (data) {
-        /* reload: keep counting in the zone we had */
-        shm_zone->data = data;
-        return NGX_OK;
-    }
-
-    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
-
-    if (shm_zone->shm.exists) {
-        shm_zone->data = shpool->data;
-        return NGX_OK;
-    }
-
-    m = ngx_slab_calloc(shpool, sizeof(hd_metrics_t));
-    if (m == NULL) {
-        return NGX_ERROR;
-    }
-
-    shpool->data = m;
-    shm_zone->data = m;
-
-    return NGX_OK;
+    return hmcf->metrics_zone ? NGX_OK : NGX_ERROR;
 }
 
 

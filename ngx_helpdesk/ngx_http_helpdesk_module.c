@@ -32,6 +32,8 @@ static char *ngx_http_helpdesk_login_limit(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
 static ngx_int_t ngx_http_helpdesk_preconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_helpdesk_postconfiguration(ngx_conf_t *cf);
+static ngx_int_t ngx_http_helpdesk_shm_init(ngx_shm_zone_t *shm_zone,
+    void *data);
 static ngx_int_t ngx_http_helpdesk_init_process(ngx_cycle_t *cycle);
 static void ngx_http_helpdesk_exit_process(ngx_cycle_t *cycle);
 
@@ -565,6 +567,67 @@ ngx_http_helpdesk_postconfiguration(ngx_conf_t *cf)
     }
 
     return ngx_http_helpdesk_metrics_add_zone(cf, hmcf);
+}
+
+
+/*
+ * A shared zone holding one zeroed object of size bytes (zone->data once
+ * the cycle is up).  A reload keeps the object of the previous cycle.
+ */
+ngx_shm_zone_t *
+ngx_http_helpdesk_shm_add(ngx_conf_t *cf, const char *name, size_t size)
+{
+    ngx_str_t        zname;
+    ngx_shm_zone_t  *zone;
+
+    zname.data = (u_char *) name;
+    zname.len = ngx_strlen(name);
+
+    zone = ngx_shared_memory_add(cf, &zname, size + 64 * 1024,
+                                 &ngx_http_helpdesk_module);
+    if (zone == NULL) {
+        return NULL;
+    }
+
+    /* until init, data says how large the object is */
+    zone->data = (void *) (uintptr_t) size;
+    zone->init = ngx_http_helpdesk_shm_init;
+
+    return zone;
+}
+
+
+static ngx_int_t
+ngx_http_helpdesk_shm_init(ngx_shm_zone_t *shm_zone, void *data)
+{
+    void             *obj;
+    size_t            size;
+    ngx_slab_pool_t  *shpool;
+
+    if (data) {
+        /* reload: keep what the previous cycle had */
+        shm_zone->data = data;
+        return NGX_OK;
+    }
+
+    shpool = (ngx_slab_pool_t *) shm_zone->shm.addr;
+
+    if (shm_zone->shm.exists) {
+        shm_zone->data = shpool->data;
+        return NGX_OK;
+    }
+
+    size = (size_t) (uintptr_t) shm_zone->data;
+
+    obj = ngx_slab_calloc(shpool, size);
+    if (obj == NULL) {
+        return NGX_ERROR;
+    }
+
+    shpool->data = obj;
+    shm_zone->data = obj;
+
+    return NGX_OK;
 }
 
 
