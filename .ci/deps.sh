@@ -10,8 +10,15 @@ PACKAGES=(
 	postgresql-15 postgresql-contrib libpq-dev
 	libcjson-dev libssl-dev libcurl4-openssl-dev libjwt-dev libargon2-dev libhiredis-dev
 	check libmojolicious-perl wrk
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev openssl
 )
+
+# The tests' OIDC provider runs on Node.js with npm. This kind of machine ships both (NodeSource
+# builds, which Debian's npm package would conflict with); only where they are absent do we
+# take Debian's nodejs and npm.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
