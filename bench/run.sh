@@ -31,6 +31,7 @@ set -euo pipefail
 umask 022
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$REPO/conf/proc.sh"
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
@@ -79,42 +80,13 @@ STATIC_PID=$STATIC/nginx.pid
 STACK_STARTED=0
 STATIC_MASTER=""
 
-# Pids whose parent is $1 (from /proc: procps may be absent).
-children_of() {
-	local stat rest ppid
-	for stat in /proc/[0-9]*/stat; do
-		{ rest=$(<"$stat"); } 2>/dev/null || continue
-		rest=${rest##*) }
-		read -r _ ppid _ <<<"$rest"
-		if [ "$ppid" = "$1" ]; then
-			stat=${stat#/proc/}
-			echo "${stat%/stat}"
-		fi
-	done
-}
-
-# True while any of the given pids exists and is not a zombie.
-any_alive() {
-	local pid
-	for pid in "$@"; do
-		if [ -d "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; then
-			return 0
-		fi
-	done
-	return 1
-}
-
 stop_static() {
-	local master=$STATIC_MASTER pids i
+	local master=$STATIC_MASTER pids
 	[ -s "$STATIC_PID" ] && master=$(<"$STATIC_PID")
 	[ -n "$master" ] || return 0
 	read -r -a pids <<<"$master $(children_of "$master" | tr '\n' ' ')"
 	kill -QUIT "$master" 2>/dev/null || true
-	for ((i = 0; i < STOP_TIMEOUT * 10; i++)); do
-		any_alive "${pids[@]}" || break
-		sleep 0.1
-	done
-	if any_alive "${pids[@]}"; then
+	if ! wait_gone "$STOP_TIMEOUT" "${pids[@]}"; then
 		kill -KILL "${pids[@]}" 2>/dev/null || true
 	fi
 	rm -f "$STATIC_PID"

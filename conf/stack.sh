@@ -70,6 +70,8 @@ STOP_TIMEOUT=15
 # would silently point it at another database.
 unset HELPDESK_DB
 
+. "$REPO/conf/proc.sh"
+
 say() { printf 'stack: %s\n' "$*"; }
 die() {
 	printf 'stack: %s\n' "$*" >&2
@@ -111,38 +113,6 @@ pid_alive() {
 	[[ $pid =~ ^[0-9]+$ ]] || return 1
 	[ -r "/proc/$pid/cmdline" ] || return 1
 	tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"
-}
-
-# Wait until none of the given pids exist; false after $1 seconds.
-wait_gone() {
-	local timeout=$1 deadline pid alive
-	shift
-	deadline=$((SECONDS + timeout))
-	while :; do
-		alive=0
-		for pid in "$@"; do
-			if [ -d "/proc/$pid" ] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null; then
-				alive=1
-			fi
-		done
-		[ "$alive" -eq 0 ] && return 0
-		[ "$SECONDS" -ge "$deadline" ] && return 1
-		sleep 0.1
-	done
-}
-
-# Pids whose parent is $1 (from /proc: procps may be absent).
-children_of() {
-	local stat rest ppid
-	for stat in /proc/[0-9]*/stat; do
-		{ rest=$(<"$stat"); } 2>/dev/null || continue
-		rest=${rest##*) }
-		read -r _ ppid _ <<<"$rest"
-		if [ "$ppid" = "$1" ]; then
-			stat=${stat#/proc/}
-			echo "${stat%/stat}"
-		fi
-	done
 }
 
 psql_su() {
