@@ -163,6 +163,28 @@ hd_api_json(hd_op_t *op, int status, cJSON *doc)
 
 
 hd_api_rc_t
+hd_api_json_buf(hd_op_t *op, int status, hd_buf_t *b)
+{
+    char    *text;
+    size_t   len;
+
+    text = hd_buf_take(b, &len);
+    if (text == NULL) {
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
+    }
+
+    free(op->resp.body);
+    op->resp.status = status;
+    op->resp.content_type = hd_json_type;
+    op->resp.retry_after = 0;
+    op->resp.body = text;
+    op->resp.body_len = len;
+
+    return HD_API_RESPOND;
+}
+
+
+hd_api_rc_t
 hd_api_json_text(hd_op_t *op, int status, const PGresult *res)
 {
     char    *text;
@@ -251,6 +273,7 @@ hd_plan_start(hd_plan_t *plan, const char *sql,
     hd_api_rc_t (*decode)(hd_op_t *op, const PGresult *res))
 {
     plan->sql = sql;
+    plan->name = NULL;
     plan->nparams = 0;
     plan->used = 0;
     plan->failed = 0;

@@ -95,6 +95,7 @@ typedef struct {
     hd_roles_t   roles;
     char        *teams_json;        /* malloc'd JSON array */
     char         credential[HD_UUID_LEN + 1];   /* session/token id */
+    int64_t      authz_version;     /* users.authz_version read at */
 } hd_principal_t;
 
 #define HD_PLAN_MAX_PARAMS  12
@@ -110,6 +111,9 @@ typedef enum {
 
 typedef struct {
     const char   *sql;
+    const char   *name;     /* a prepared statement's name (a static string
+                               the edge may prepare once per connection and
+                               compare by address), or NULL: unnamed */
     int           nparams;
     const char   *params[HD_PLAN_MAX_PARAMS];   /* NULL is SQL NULL */
     char          store[HD_PLAN_STORE];         /* param text owned here */

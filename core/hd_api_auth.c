@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hd_api_int.h"
+#include "hd_tokcache.h"
 
 
 /* argon2id of a password nobody has, with the seeded accounts' costs */
@@ -26,8 +27,19 @@ static const char  hd_login_denied[] = "invalid email or password";
 /* the principal's columns, as every auth_* function returns them */
 enum {
     HD_P_USER_ID = 0, HD_P_EMAIL, HD_P_NAME, HD_P_LOCALE, HD_P_TZ,
-    HD_P_ROLES, HD_P_TEAMS, HD_P_CREDENTIAL, HD_P_COLUMNS
+    HD_P_ROLES, HD_P_TEAMS, HD_P_CREDENTIAL, HD_P_AUTHZ_VERSION,
+    HD_P_COLUMNS
 };
+
+/*
+ * Is a cached principal still what the database would say?  The version
+ * moves with every change to what a principal is made of (0003's
+ * triggers); prepared once per connection, it is one primary-key probe.
+ */
+static const char  hd_auth_fresh_name[] = "hd_auth_fresh";
+static const char  hd_auth_fresh_sql[] =
+    "select 1 from users where id = $1::uuid and active "
+    "and authz_version = $2::bigint";
 
 
 static void
@@ -59,6 +71,8 @@ hd_api_principal_load(hd_op_t *op, const PGresult *res)
     hd_copy(me->time_zone, sizeof(me->time_zone), res, HD_P_TZ);
     hd_copy(me->credential, sizeof(me->credential), res, HD_P_CREDENTIAL);
     me->roles = hd_api_roles_from_array(PQgetvalue(res, 0, HD_P_ROLES));
+    me->authz_version = strtoll(PQgetvalue(res, 0, HD_P_AUTHZ_VERSION),
+                                NULL, 10);
 
     free(me->teams_json);
     me->teams_json = strdup(PQgetvalue(res, 0, HD_P_TEAMS));
@@ -84,6 +98,10 @@ hd_api_principal_done(hd_op_t *op, const PGresult *res)
     }
 
     req = op->req;
+
+    if (req->cred.kind == HD_CRED_OIDC) {
+        hd_tokcache_put_principal(req->cred.token_hash, &op->me);
+    }
 
     if (req->cred.kind == HD_CRED_SESSION
         && req->cred.session.exp - req->now < HD_SESSION_TOKEN_TTL / 2)
@@ -155,12 +173,55 @@ hd_api_claim_roles(hd_plan_t *plan, const hd_jwt_claims_t *claims)
 }
 
 
+static hd_api_rc_t hd_api_principal_resolve(hd_op_t *op);
+
+
+/* The cached principal's version check answered. */
+static hd_api_rc_t
+hd_api_principal_fresh(hd_op_t *op, const PGresult *res)
+{
+    if (PQntuples(res) == 1) {
+        op->authenticated = 1;
+        return hd_api_dispatch(op);
+    }
+
+    /* deactivated, or changed since: ask again in full */
+
+    hd_tokcache_forget(op->req->cred.token_hash);
+
+    return hd_api_principal_resolve(op);
+}
+
+
 /*
  * Asks the database whether the verified credential still stands, and who
- * it belongs to.
+ * it belongs to.  An OIDC token seen before by this process needs only its
+ * principal's version checked.
  */
 hd_api_rc_t
 hd_api_principal(hd_op_t *op)
+{
+    const hd_req_t  *req;
+
+    req = op->req;
+
+    if (req->cred.kind == HD_CRED_OIDC
+        && hd_tokcache_principal(req->cred.token_hash, req->now, &op->me))
+    {
+        hd_plan_start(&op->plan, hd_auth_fresh_sql, hd_api_principal_fresh);
+        op->plan.name = hd_auth_fresh_name;
+        hd_plan_param(&op->plan, op->me.user_id);
+        hd_plan_paramf(&op->plan, "%lld", (long long) op->me.authz_version);
+
+        return hd_plan_query(op);
+    }
+
+    return hd_api_principal_resolve(op);
+}
+
+
+static hd_api_rc_t
+hd_api_principal_resolve(hd_op_t *op)
 {
     hd_plan_t               *plan;
     const hd_req_t          *req;
@@ -211,55 +272,62 @@ hd_api_principal(hd_op_t *op)
 }
 
 
-/* The principal as GET /api/me and the login answer show it. */
-cJSON *
-hd_api_principal_json(hd_op_t *op)
+/*
+ * The principal as GET /api/me and the login answer show it: an object's
+ * members, without the braces, written straight into b (this is on the
+ * path of every page the web app loads).  teams_json is the database's own
+ * JSON rendering and goes in as it is.
+ */
+void
+hd_api_principal_render(hd_op_t *op, hd_buf_t *b)
 {
     int          i;
-    cJSON       *doc, *roles, *perms, *teams;
     size_t       n, k;
-    const char  *names[HD_RBAC_ACTION_COUNT];
+    const char  *sep, *names[HD_RBAC_ACTION_COUNT];
 
-    doc = cJSON_CreateObject();
-    roles = cJSON_CreateArray();
-    perms = cJSON_CreateArray();
-    teams = cJSON_Parse(op->me.teams_json ? op->me.teams_json : "[]");
+    hd_buf_json_key(b, "id");
+    hd_buf_json_string(b, op->me.user_id);
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "email");
+    hd_buf_json_string(b, op->me.email);
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "display_name");
+    hd_buf_json_string(b, op->me.display_name);
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "locale");
+    hd_buf_json_string(b, op->me.locale);
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "time_zone");
+    hd_buf_json_string(b, op->me.time_zone);
 
-    if (doc == NULL || roles == NULL || perms == NULL || teams == NULL) {
-        goto failed;
-    }
-
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "roles");
+    hd_buf_adds(b, "[");
+    sep = "";
     for (i = 0; i < HD_ROLE_COUNT; i++) {
         if (op->me.roles & (1u << i)) {
-            cJSON_AddItemToArray(roles,
-                cJSON_CreateString(hd_role_name((hd_role_t) (1u << i))));
+            hd_buf_adds(b, sep);
+            hd_buf_json_string(b, hd_role_name((hd_role_t) (1u << i)));
+            sep = ",";
         }
     }
+    hd_buf_adds(b, "]");
 
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "teams");
+    hd_buf_adds(b, op->me.teams_json != NULL && op->me.teams_json[0] != '\0'
+                   ? op->me.teams_json : "[]");
+
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "permissions");
+    hd_buf_adds(b, "[");
     n = hd_rbac_permissions(op->me.roles, op->req->scope, names,
                             HD_RBAC_ACTION_COUNT);
-    for (k = 0; k < n; k++) {
-        cJSON_AddItemToArray(perms, cJSON_CreateString(names[k]));
+    for (k = 0; k < n && k < HD_RBAC_ACTION_COUNT; k++) {
+        hd_buf_adds(b, k ? "," : "");
+        hd_buf_json_string(b, names[k]);
     }
-
-    cJSON_AddStringToObject(doc, "id", op->me.user_id);
-    cJSON_AddStringToObject(doc, "email", op->me.email);
-    cJSON_AddStringToObject(doc, "display_name", op->me.display_name);
-    cJSON_AddStringToObject(doc, "locale", op->me.locale);
-    cJSON_AddStringToObject(doc, "time_zone", op->me.time_zone);
-    cJSON_AddItemToObject(doc, "roles", roles);
-    cJSON_AddItemToObject(doc, "teams", teams);
-    cJSON_AddItemToObject(doc, "permissions", perms);
-
-    return doc;
-
-failed:
-
-    cJSON_Delete(doc);
-    cJSON_Delete(roles);
-    cJSON_Delete(perms);
-    cJSON_Delete(teams);
-    return NULL;
+    hd_buf_adds(b, "]");
 }
 
 
@@ -390,7 +458,8 @@ static hd_api_rc_t
 hd_api_login_recorded(hd_op_t *op, const PGresult *res)
 {
     char           csrf[HD_SESSION_CSRF_LEN + 1];
-    cJSON         *doc, *user;
+    char           ttl[32];
+    hd_buf_t       b;
     hd_session_t   s;
 
     if (!hd_api_principal_load(op, res)) {
@@ -411,21 +480,18 @@ hd_api_login_recorded(hd_op_t *op, const PGresult *res)
 
     hd_session_csrf(op->req->session_key, s.sid, csrf);
 
-    doc = cJSON_CreateObject();
-    user = hd_api_principal_json(op);
+    hd_buf_init(&b, 1024);
+    hd_buf_adds(&b, "{");
+    hd_buf_json_key(&b, "user");
+    hd_buf_adds(&b, "{");
+    hd_api_principal_render(op, &b);
+    hd_buf_adds(&b, "},");
+    hd_buf_json_key(&b, "csrf_token");
+    hd_buf_json_string(&b, csrf);
+    snprintf(ttl, sizeof(ttl), ",\"expires_in\":%d}", HD_SESSION_TOKEN_TTL);
+    hd_buf_adds(&b, ttl);
 
-    if (doc == NULL || user == NULL
-        || !cJSON_AddItemToObject(doc, "user", user))
-    {
-        cJSON_Delete(doc);
-        cJSON_Delete(user);
-        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
-    }
-
-    cJSON_AddStringToObject(doc, "csrf_token", csrf);
-    cJSON_AddNumberToObject(doc, "expires_in", HD_SESSION_TOKEN_TTL);
-
-    return hd_api_json(op, 200, doc);
+    return hd_api_json_buf(op, 200, &b);
 }
 
 

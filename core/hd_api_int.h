@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "hd_api.h"
+#include "hd_buf.h"
 
 typedef hd_api_rc_t (*hd_api_handler_pt)(hd_op_t *op);
 
@@ -38,8 +39,11 @@ hd_api_rc_t hd_api_regions_list(hd_op_t *op);
 hd_api_rc_t hd_api_regions_create(hd_op_t *op);
 hd_api_rc_t hd_api_regions_update(hd_op_t *op);
 
-/* The principal as GET /api/me and the login answer show it, or NULL. */
-cJSON *hd_api_principal_json(hd_op_t *op);
+/*
+ * The principal as GET /api/me and the login answer show it: the members
+ * of a JSON object, without its braces.
+ */
+void hd_api_principal_render(hd_op_t *op, hd_buf_t *b);
 
 /* 204 No Content. */
 hd_api_rc_t hd_api_no_content(hd_op_t *op);
@@ -65,6 +69,9 @@ hd_api_rc_t hd_plan_query(hd_op_t *op);
 
 /* Answers with doc (taken over) as application/json. */
 hd_api_rc_t hd_api_json(hd_op_t *op, int status, cJSON *doc);
+
+/* Answers with the JSON text in b (taken over). */
+hd_api_rc_t hd_api_json_buf(hd_op_t *op, int status, hd_buf_t *b);
 
 /* Answers with JSON text the database rendered (column 0 of row 0). */
 hd_api_rc_t hd_api_json_text(hd_op_t *op, int status, const PGresult *res);

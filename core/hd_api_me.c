@@ -24,26 +24,28 @@
 hd_api_rc_t
 hd_api_me(hd_op_t *op)
 {
-    char    csrf[HD_SESSION_CSRF_LEN + 1];
-    cJSON  *doc;
+    char      csrf[HD_SESSION_CSRF_LEN + 1];
+    hd_buf_t  b;
 
-    doc = hd_api_principal_json(op);
-    if (doc == NULL) {
-        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
-    }
-
-    cJSON_AddStringToObject(doc, "auth",
-                            op->req->cred.kind == HD_CRED_SESSION ? "session"
-                            : op->req->cred.kind == HD_CRED_TOKEN ? "token"
-                            : "oidc");
+    hd_buf_init(&b, 1024);
+    hd_buf_adds(&b, "{");
+    hd_api_principal_render(op, &b);
+    hd_buf_adds(&b, ",\"auth\":");
+    hd_buf_adds(&b, op->req->cred.kind == HD_CRED_SESSION ? "\"session\""
+                    : op->req->cred.kind == HD_CRED_TOKEN ? "\"token\""
+                    : "\"oidc\"");
 
     if (op->req->cred.kind == HD_CRED_SESSION) {
         hd_session_csrf(op->req->session_key, op->req->cred.session.sid,
                         csrf);
-        cJSON_AddStringToObject(doc, "csrf_token", csrf);
+        hd_buf_adds(&b, ",");
+        hd_buf_json_key(&b, "csrf_token");
+        hd_buf_json_string(&b, csrf);
     }
 
-    return hd_api_json(op, 200, doc);
+    hd_buf_adds(&b, "}");
+
+    return hd_api_json_buf(op, 200, &b);
 }
 
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hd_buf.h"
 #include "hd_rbac.h"
 
 
@@ -403,65 +404,24 @@ hd_rbac_permissions(hd_roles_t roles, hd_scope_t scope, const char **out,
 
 /* Markdown rendering */
 
-typedef struct {
-    char    *data;
-    size_t   len;
-    size_t   size;
-    int      failed;
-} hd_rbac_buf_t;
-
-
 static void
-hd_rbac_add(hd_rbac_buf_t *b, const char *s)
+hd_rbac_add_code(hd_buf_t *b, const char *s)
 {
-    char    *p;
-    size_t   n, size;
-
-    if (b->failed) {
-        return;
-    }
-
-    n = strlen(s);
-
-    if (b->len + n + 1 > b->size) {
-        size = b->size ? b->size : 4096;
-        while (b->len + n + 1 > size) {
-            size *= 2;
-        }
-
-        p = realloc(b->data, size);
-        if (p == NULL) {
-            b->failed = 1;
-            return;
-        }
-
-        b->data = p;
-        b->size = size;
-    }
-
-    memcpy(b->data + b->len, s, n + 1);
-    b->len += n;
-}
-
-
-static void
-hd_rbac_add_code(hd_rbac_buf_t *b, const char *s)
-{
-    hd_rbac_add(b, "`");
-    hd_rbac_add(b, s);
-    hd_rbac_add(b, "`");
+    hd_buf_adds(b, "`");
+    hd_buf_adds(b, s);
+    hd_buf_adds(b, "`");
 }
 
 
 /* A set of roles as "requester, agent", or "—" when empty. */
 static void
-hd_rbac_render_roles(hd_rbac_buf_t *b, hd_roles_t roles)
+hd_rbac_render_roles(hd_buf_t *b, hd_roles_t roles)
 {
     int          i;
     const char  *sep;
 
     if (roles == 0) {
-        hd_rbac_add(b, "—");
+        hd_buf_adds(b, "—");
         return;
     }
 
@@ -469,8 +429,8 @@ hd_rbac_render_roles(hd_rbac_buf_t *b, hd_roles_t roles)
 
     for (i = 0; i < HD_ROLE_COUNT; i++) {
         if (roles & (1u << i)) {
-            hd_rbac_add(b, sep);
-            hd_rbac_add(b, hd_role_names[i]);
+            hd_buf_adds(b, sep);
+            hd_buf_adds(b, hd_role_names[i]);
             sep = ", ";
         }
     }
@@ -479,32 +439,32 @@ hd_rbac_render_roles(hd_rbac_buf_t *b, hd_roles_t roles)
 
 /* A cell as "yes", "in scope", "if requester or watcher" or "—". */
 static void
-hd_rbac_render_cell(hd_rbac_buf_t *b, unsigned cell)
+hd_rbac_render_cell(hd_buf_t *b, unsigned cell)
 {
     int          i;
     const char  *sep;
 
     if (cell == 0) {
-        hd_rbac_add(b, "—");
+        hd_buf_adds(b, "—");
         return;
     }
 
     if (cell & HD_RBAC_ANY) {
-        hd_rbac_add(b, "yes");
+        hd_buf_adds(b, "yes");
         return;
     }
 
     sep = "if ";
 
     if (cell & HD_RBAC_SCOPED) {
-        hd_rbac_add(b, "in scope");
+        hd_buf_adds(b, "in scope");
         sep = ", or if ";
     }
 
     for (i = 0; i < HD_REL_COUNT; i++) {
         if (cell & (1u << i)) {
-            hd_rbac_add(b, sep);
-            hd_rbac_add(b, hd_rel_names[i]);
+            hd_buf_adds(b, sep);
+            hd_buf_adds(b, hd_rel_names[i]);
             sep = " or ";
         }
     }
@@ -516,7 +476,7 @@ hd_rbac_render_cell(hd_rbac_buf_t *b, unsigned cell)
  * 404" when another action lets the caller see the resource.
  */
 static void
-hd_rbac_render_denied(hd_rbac_buf_t *b, hd_rbac_action_t action)
+hd_rbac_render_denied(hd_buf_t *b, hd_rbac_action_t action)
 {
     int                      i, n;
     hd_rbac_kind_t           kind;
@@ -525,7 +485,7 @@ hd_rbac_render_denied(hd_rbac_buf_t *b, hd_rbac_action_t action)
     kind = hd_rbac_rules[action].kind;
 
     if (kind == HD_RBAC_OPEN) {
-        hd_rbac_add(b, "403");
+        hd_buf_adds(b, "403");
         return;
     }
 
@@ -537,68 +497,64 @@ hd_rbac_render_denied(hd_rbac_buf_t *b, hd_rbac_action_t action)
             continue;
         }
 
-        hd_rbac_add(b, n == 0 ? "403 if " : " or ");
+        hd_buf_adds(b, n == 0 ? "403 if " : " or ");
         hd_rbac_add_code(b, hd_rbac_rules[seen[i]].name);
         n++;
     }
 
-    hd_rbac_add(b, n == 0 ? "404" : ", else 404");
+    hd_buf_adds(b, n == 0 ? "404" : ", else 404");
 }
 
 
 char *
 hd_rbac_render_markdown(void)
 {
-    int            a, i;
-    hd_rbac_buf_t  b;
+    int        a, i;
+    size_t     len;
+    hd_buf_t   b;
 
-    memset(&b, 0, sizeof(b));
+    hd_buf_init(&b, 4096);
 
-    hd_rbac_add(&b, "| Action |");
+    hd_buf_adds(&b, "| Action |");
     for (i = 0; i < HD_ROLE_COUNT; i++) {
-        hd_rbac_add(&b, " ");
-        hd_rbac_add(&b, hd_role_names[i]);
-        hd_rbac_add(&b, " |");
+        hd_buf_adds(&b, " ");
+        hd_buf_adds(&b, hd_role_names[i]);
+        hd_buf_adds(&b, " |");
     }
-    hd_rbac_add(&b, " When denied |\n|---|");
+    hd_buf_adds(&b, " When denied |\n|---|");
     for (i = 0; i < HD_ROLE_COUNT; i++) {
-        hd_rbac_add(&b, "---|");
+        hd_buf_adds(&b, "---|");
     }
-    hd_rbac_add(&b, "---|\n");
+    hd_buf_adds(&b, "---|\n");
 
     for (a = 0; a < HD_RBAC_ACTION_COUNT; a++) {
-        hd_rbac_add(&b, "| ");
+        hd_buf_adds(&b, "| ");
         hd_rbac_add_code(&b, hd_rbac_rules[a].name);
-        hd_rbac_add(&b, " |");
+        hd_buf_adds(&b, " |");
 
         for (i = 0; i < HD_ROLE_COUNT; i++) {
-            hd_rbac_add(&b, " ");
+            hd_buf_adds(&b, " ");
             hd_rbac_render_cell(&b, hd_rbac_rules[a].allow[i]);
-            hd_rbac_add(&b, " |");
+            hd_buf_adds(&b, " |");
         }
 
-        hd_rbac_add(&b, " ");
+        hd_buf_adds(&b, " ");
         hd_rbac_render_denied(&b, (hd_rbac_action_t) a);
-        hd_rbac_add(&b, " |\n");
+        hd_buf_adds(&b, " |\n");
     }
 
-    hd_rbac_add(&b, "\n| Granter holds | May grant or revoke on others"
+    hd_buf_adds(&b, "\n| Granter holds | May grant or revoke on others"
                     " | On themselves |\n|---|---|---|\n");
 
     for (i = 0; i < HD_ROLE_COUNT; i++) {
-        hd_rbac_add(&b, "| ");
-        hd_rbac_add(&b, hd_role_names[i]);
-        hd_rbac_add(&b, " | ");
+        hd_buf_adds(&b, "| ");
+        hd_buf_adds(&b, hd_role_names[i]);
+        hd_buf_adds(&b, " | ");
         hd_rbac_render_roles(&b, hd_rbac_grants[i].others);
-        hd_rbac_add(&b, " | ");
+        hd_buf_adds(&b, " | ");
         hd_rbac_render_roles(&b, hd_rbac_grants[i].self);
-        hd_rbac_add(&b, " |\n");
+        hd_buf_adds(&b, " |\n");
     }
 
-    if (b.failed) {
-        free(b.data);
-        return NULL;
-    }
-
-    return b.data;
+    return hd_buf_take(&b, &len);
 }

@@ -26,6 +26,7 @@
 #include "hd_metrics.h"
 #include "hd_problem.h"
 #include "hd_route.h"
+#include "hd_tokcache.h"
 
 
 typedef struct ngx_http_helpdesk_pool_s   ngx_http_helpdesk_pool_t;
@@ -83,6 +84,7 @@ struct ngx_http_helpdesk_query_s {
     ngx_http_helpdesk_pool_t            *pool;
 
     const char                          *sql;
+    const char                          *name;      /* prepared, or NULL */
     int                                  nparams;
     const char *const                   *params;
 
@@ -110,6 +112,13 @@ typedef enum {
  */
 #define NGX_HTTP_HELPDESK_BATCH  8
 
+/*
+ * Named statements a connection prepares the first time a query asks for
+ * one (core names them with static strings, compared by address); more
+ * than this many distinct names are sent unnamed.
+ */
+#define NGX_HTTP_HELPDESK_PREPARED  16
+
 struct ngx_http_helpdesk_conn_s {
     ngx_queue_t                          queue;     /* pool's idle/busy */
     ngx_http_helpdesk_pool_t            *pool;
@@ -125,6 +134,14 @@ struct ngx_http_helpdesk_conn_s {
     PGresult                            *result;    /* head's first one */
     unsigned                             head_done:1;   /* its NULL seen */
     unsigned                             pipeline:1;    /* pipeline mode */
+
+    /* a slot whose statement is prepared in the same batch: its first
+       command's results (the Prepare's) come before its own */
+    const char                          *preparing[NGX_HTTP_HELPDESK_BATCH];
+    unsigned                             head_groups;   /* NULLs seen */
+
+    const char                          *prepared[NGX_HTTP_HELPDESK_PREPARED];
+    ngx_uint_t                           nprepared;
 };
 
 struct ngx_http_helpdesk_pool_s {

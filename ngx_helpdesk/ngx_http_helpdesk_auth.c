@@ -13,6 +13,11 @@
  * current; each nginx worker re-reads it when it changes (checked at most
  * every few seconds, or at once, rate-limited, when a token names an
  * unknown key), so keys rotate without a reload.
+ *
+ * A verified OIDC token's claims are kept in the worker's token cache
+ * (core/hd_tokcache.h) under the sha256 of the token, until its exp and
+ * only for the key set it was verified with: a token presented again costs
+ * a hash instead of a signature check, and a JWKS change re-verifies all.
  */
 
 #include <openssl/rand.h>
@@ -26,6 +31,7 @@
 
 typedef struct {
     hd_jwks_t  *keys;
+    uint64_t    generation;     /* bumped with every set loaded */
     time_t      checked;
     time_t      mtime;
     ino_t       ino;
@@ -203,6 +209,7 @@ ngx_http_helpdesk_jwks_refresh(ngx_http_request_t *r,
 
     hd_jwks_free(j->keys);
     j->keys = keys;
+    j->generation++;
     j->mtime = ngx_file_mtime(&fi);
     j->ino = ngx_file_uniq(&fi);
     j->size = ngx_file_size(&fi);
@@ -216,6 +223,7 @@ ngx_http_helpdesk_jwks_refresh(ngx_http_request_t *r,
 void
 ngx_http_helpdesk_auth_exit(void)
 {
+    hd_tokcache_free();
     hd_jwks_free(ngx_http_helpdesk_jwks.keys);
     ngx_memzero(&ngx_http_helpdesk_jwks, sizeof(ngx_http_helpdesk_jwks_t));
 }
@@ -243,6 +251,17 @@ ngx_http_helpdesk_bearer_jwt(ngx_http_request_t *r,
 
     ngx_http_helpdesk_jwks_refresh(r, hmcf, 0);
 
+    SHA256(token, len, cred->token_hash);
+
+    if (hd_tokcache_claims(cred->token_hash,
+                           ngx_http_helpdesk_jwks.generation, ngx_time(),
+                           &ctx->claims))
+    {
+        cred->kind = HD_CRED_OIDC;
+        cred->claims = &ctx->claims;
+        return;
+    }
+
     expect.issuer = (char *) hmcf->oidc_issuer.data;
     expect.audience = (char *) hmcf->oidc_audience.data;
     expect.roles_claim = (char *) hmcf->oidc_roles_claim.data;
@@ -266,6 +285,11 @@ ngx_http_helpdesk_bearer_jwt(ngx_http_request_t *r,
         cred->why = err.message;
         return;
     }
+
+    hd_tokcache_put_claims(cred->token_hash,
+                           ngx_http_helpdesk_jwks.generation,
+                           ctx->claims.exp + expect.skew_seconds,
+                           &ctx->claims);
 
     cred->kind = HD_CRED_OIDC;
     cred->claims = &ctx->claims;

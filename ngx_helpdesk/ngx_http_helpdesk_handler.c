@@ -353,6 +353,7 @@ ngx_http_helpdesk_run(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx,
         q = &ctx->query;
         ngx_memzero(q, sizeof(ngx_http_helpdesk_query_t));
         q->sql = ctx->op.plan.sql;
+        q->name = ctx->op.plan.name;
         q->nparams = ctx->op.plan.nparams;
         q->params = ctx->op.plan.params;
         q->handler = ngx_http_helpdesk_query_done;

@@ -8,7 +8,11 @@
  * NGX_HTTP_HELPDESK_BATCH statements goes out in one write, each followed by
  * its own Sync, and each result is handed to its owner as soon as it is in
  * (results arrive in order: the statement's results, a NULL, then the
- * Sync's PGRES_PIPELINE_SYNC).  The socket's read event is registered level-triggered (an
+ * Sync's PGRES_PIPELINE_SYNC).  A query that names a statement the
+ * connection has not prepared yet is sent as Prepare + Execute before its
+ * Sync; the Prepare's result is absorbed here (or, when it failed, becomes
+ * the query's result).  The socket's read event is registered
+ * level-triggered (an
  * edge-triggered read stalls large results, see NGINX-NOTES.md); the write
  * event only while libpq has bytes to write.  libpq owns the socket: the
  * nginx connection wrapping it is closed with c->shared set, then PQfinish
@@ -368,6 +372,68 @@ ngx_http_helpdesk_pg_connect_poll(ngx_http_helpdesk_conn_t *hc)
 
 
 /*
+ * Queues one statement: unnamed, by name when the connection has prepared
+ * it, or Prepare + Execute when it has not (pipeline mode only: without it
+ * libpq takes one command at a time, and the statement goes unnamed).
+ */
+static ngx_int_t
+ngx_http_helpdesk_pg_send_one(ngx_http_helpdesk_conn_t *hc,
+    ngx_http_helpdesk_query_t *q, ngx_uint_t slot)
+{
+    ngx_uint_t  i;
+
+    hc->preparing[slot] = NULL;
+
+    if (q->name == NULL || !hc->pipeline) {
+        return PQsendQueryParams(hc->pg, q->sql, q->nparams, NULL, q->params,
+                                 NULL, NULL, 0) ? NGX_OK : NGX_ERROR;
+    }
+
+    for (i = 0; i < hc->nprepared; i++) {
+        if (hc->prepared[i] == q->name) {
+            break;
+        }
+    }
+
+    if (i == hc->nprepared) {
+
+        if (hc->nprepared == NGX_HTTP_HELPDESK_PREPARED) {
+            return PQsendQueryParams(hc->pg, q->sql, q->nparams, NULL,
+                                     q->params, NULL, NULL, 0)
+                   ? NGX_OK : NGX_ERROR;
+        }
+
+        if (!PQsendPrepare(hc->pg, q->name, q->sql, q->nparams, NULL)) {
+            return NGX_ERROR;
+        }
+
+        /* taken as prepared from now on, for the rest of this batch too;
+           forgotten again if the Prepare fails */
+
+        hc->prepared[hc->nprepared++] = q->name;
+        hc->preparing[slot] = q->name;
+    }
+
+    return PQsendQueryPrepared(hc->pg, q->name, q->nparams, q->params, NULL,
+                               NULL, 0) ? NGX_OK : NGX_ERROR;
+}
+
+
+static void
+ngx_http_helpdesk_pg_unprepare(ngx_http_helpdesk_conn_t *hc, const char *name)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < hc->nprepared; i++) {
+        if (hc->prepared[i] == name) {
+            hc->prepared[i] = hc->prepared[--hc->nprepared];
+            return;
+        }
+    }
+}
+
+
+/*
  * Sends n queries (1 when the connection is not in pipeline mode) on an
  * idle connection.  Failures are reported through the queries' handlers.
  */
@@ -381,6 +447,7 @@ ngx_http_helpdesk_pg_send(ngx_http_helpdesk_conn_t *hc,
     hc->nbatch = n;
     hc->head = 0;
     hc->head_done = 0;
+    hc->head_groups = 0;
 
     for (i = 0; i < n; i++) {
         hc->batch[i] = q[i];
@@ -389,8 +456,7 @@ ngx_http_helpdesk_pg_send(ngx_http_helpdesk_conn_t *hc,
     }
 
     for (i = 0; i < n; i++) {
-        if (!PQsendQueryParams(hc->pg, q[i]->sql, q[i]->nparams, NULL,
-                               q[i]->params, NULL, NULL, 0)
+        if (ngx_http_helpdesk_pg_send_one(hc, q[i], i) != NGX_OK
             || (hc->pipeline && !PQpipelineSync(hc->pg)))
         {
             ngx_log_error(NGX_LOG_ERR, hc->pool->log, 0,
@@ -451,6 +517,7 @@ ngx_http_helpdesk_pg_deliver(ngx_http_helpdesk_conn_t *hc)
     hc->result = NULL;
     hc->head++;
     hc->head_done = 0;
+    hc->head_groups = 0;
 
     if (res != NULL && PQresultStatus(res) == PGRES_FATAL_ERROR) {
         ngx_http_helpdesk_metrics_db_error(HD_DB_ERROR_QUERY);
@@ -501,6 +568,10 @@ ngx_http_helpdesk_pg_read(ngx_http_helpdesk_conn_t *hc)
                 return;         /* the Sync has not arrived yet */
             }
 
+            if (hc->preparing[hc->head] && hc->head_groups++ == 0) {
+                continue;       /* the Prepare's; the Execute's follow */
+            }
+
             /* the head statement's results are complete */
 
             hc->head_done = 1;
@@ -520,6 +591,18 @@ ngx_http_helpdesk_pg_read(ngx_http_helpdesk_conn_t *hc)
             }
 
             continue;
+        }
+
+        if (hc->preparing[hc->head] && hc->head_groups == 0) {
+
+            /* the Prepare's result: only a failure is of interest */
+
+            if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+                PQclear(res);
+                continue;
+            }
+
+            ngx_http_helpdesk_pg_unprepare(hc, hc->preparing[hc->head]);
         }
 
         if (hc->result == NULL) {

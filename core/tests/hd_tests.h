@@ -10,5 +10,7 @@ Suite *hd_metrics_suite(void);
 Suite *hd_api_suite(void);
 Suite *hd_jwt_suite(void);
 Suite *hd_rbac_suite(void);
+Suite *hd_tokcache_suite(void);
+Suite *hd_buf_suite(void);
 
 #endif

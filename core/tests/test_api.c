@@ -7,6 +7,7 @@
 #include "hd_api.h"
 #include "hd_api_int.h"
 #include "hd_tests.h"
+#include "hd_tokcache.h"
 
 
 static const unsigned char  key[HD_SESSION_KEY_LEN] = "0123456789abcdef0123456789abcde";
@@ -303,13 +304,13 @@ END_TEST
 static const char *const  agent_row[] = {
     "0190a000-0000-7000-8000-000000000001", "agent@example.com", "Agent",
     "en", "UTC", "{agent}", "[{\"id\":\"t1\",\"name\":\"Desk\"}]",
-    "0190a000-0000-7000-8000-0000000000aa"
+    "0190a000-0000-7000-8000-0000000000aa", "7"
 };
 
 static const char *const  requester_row[] = {
     "0190a000-0000-7000-8000-000000000002", "req@example.com", "Req",
     "en", "UTC", "{requester}", "[]",
-    "0190a000-0000-7000-8000-0000000000bb"
+    "0190a000-0000-7000-8000-0000000000bb", "1"
 };
 
 
@@ -403,7 +404,7 @@ START_TEST(api_session_resolves_principal_then_answers_me)
     ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_session"));
     ck_assert_str_eq(f.op.plan.params[0], f.req.cred.session.sid);
 
-    res = row(8, agent_row);
+    res = row(9, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
 
@@ -434,7 +435,7 @@ START_TEST(api_session_past_half_life_is_renewed)
     ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_session,
                               1700000000 + 60),
                      HD_API_QUERY);
-    res = row(8, agent_row);
+    res = row(9, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
 
@@ -516,7 +517,7 @@ START_TEST(api_requester_listing_users_is_403_and_teams_hidden)
                      "\\xabababababababababababababababababababababababab"
                      "abababababababab");
 
-    res = row(8, requester_row);
+    res = row(9, requester_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
     ck_assert_int_ne(f.op.resp.status, 200);
@@ -537,7 +538,7 @@ START_TEST(api_token_create_shows_token_once_and_stores_hash)
                               "{\"name\":\"ci\",\"expires_in_days\":30}",
                               as_token, 0),
                      HD_API_QUERY);
-    res = row(8, agent_row);
+    res = row(9, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
 
@@ -572,7 +573,7 @@ START_TEST(api_token_create_rejects_unknown_fields)
                               "{\"name\":\"ci\",\"user_id\":\"someone\"}",
                               as_token, 0),
                      HD_API_QUERY);
-    res = row(8, agent_row);
+    res = row(9, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 400);
@@ -660,6 +661,164 @@ START_TEST(api_roles_from_array)
 END_TEST
 
 
+/* ---- OIDC callers: the token cache ------------------------------------- */
+
+static hd_jwt_claims_t  oidc_claims;
+
+
+static void
+as_oidc(fixture_t *f, int64_t exp)
+{
+    memset(&oidc_claims, 0, sizeof(oidc_claims));
+    strcpy(oidc_claims.sub, "sub-1");
+    strcpy(oidc_claims.email, "agent@example.com");
+    oidc_claims.exp = exp;
+
+    memset(f->req.cred.token_hash, 0x5a, sizeof(f->req.cred.token_hash));
+    f->req.cred.kind = HD_CRED_OIDC;
+    f->req.cred.claims = &oidc_claims;
+
+    /* as the edge does: verified claims are kept on a miss only */
+
+    if (!hd_tokcache_claims(f->req.cred.token_hash, 1, f->req.now,
+                            &oidc_claims))
+    {
+        hd_tokcache_put_claims(f->req.cred.token_hash, 1, exp + 60,
+                               &oidc_claims);
+    }
+}
+
+
+static void
+answer_me(fixture_t *f, PGresult *res, const char *email)
+{
+    cJSON  *doc;
+
+    ck_assert_int_eq(hd_api_result(&f->op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f->op.resp.status, 200);
+    doc = body_json(f);
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "email")->valuestring, email);
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "auth")->valuestring, "oidc");
+    cJSON_Delete(doc);
+    hd_op_free(&f->op);
+}
+
+
+START_TEST(api_oidc_token_seen_before_needs_only_a_version_check)
+{
+    fixture_t        f;
+    const char      *one[] = { "1" };
+    hd_principal_t   me;
+
+    /* first sight: the full resolution, then the principal is kept */
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_oidc,
+                              1700003600), HD_API_QUERY);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_oidc"));
+    ck_assert_ptr_null(f.op.plan.name);
+    answer_me(&f, row(9, agent_row), "agent@example.com");
+
+    memset(&me, 0, sizeof(me));
+    ck_assert(hd_tokcache_principal(f.req.cred.token_hash, 1700000000, &me));
+    ck_assert_int_eq(me.authz_version, 7);
+    ck_assert_str_eq(me.teams_json, agent_row[6]);
+    free(me.teams_json);
+
+    /* again: one prepared probe of the user's version */
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_oidc,
+                              1700003600), HD_API_QUERY);
+    ck_assert_ptr_nonnull(f.op.plan.name);
+    ck_assert_str_eq(f.op.plan.name, "hd_auth_fresh");
+    ck_assert_ptr_null(strstr(f.op.plan.sql, "auth_oidc"));
+    ck_assert_int_eq(f.op.plan.nparams, 2);
+    ck_assert_str_eq(f.op.plan.params[0], agent_row[0]);
+    ck_assert_str_eq(f.op.plan.params[1], "7");
+    answer_me(&f, row(1, one), "agent@example.com");
+
+    hd_tokcache_free();
+}
+END_TEST
+
+
+START_TEST(api_oidc_changed_principal_is_resolved_again)
+{
+    fixture_t   f;
+    PGresult   *res;
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_oidc,
+                              1700003600), HD_API_QUERY);
+    answer_me(&f, row(9, agent_row), "agent@example.com");
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_oidc,
+                              1700003600), HD_API_QUERY);
+    ck_assert_str_eq(f.op.plan.name, "hd_auth_fresh");
+
+    /* the version moved (or the user was deactivated): no row */
+
+    res = empty();
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_oidc"));
+    ck_assert_ptr_null(f.op.plan.name);
+
+    /* deactivated: the full resolution finds nobody */
+
+    res = empty();
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 401);
+    hd_op_free(&f.op);
+
+    /* and nothing is left cached for the token */
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_oidc,
+                              1700003600), HD_API_QUERY);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_oidc"));
+    hd_op_free(&f.op);
+
+    hd_tokcache_free();
+}
+END_TEST
+
+
+START_TEST(api_oidc_expired_token_is_not_served_from_cache)
+{
+    fixture_t   f;
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_oidc,
+                              1700000030), HD_API_QUERY);
+    answer_me(&f, row(9, agent_row), "agent@example.com");
+
+    /* valid until exp + 60 s of skew */
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_oidc,
+                              1700000030), HD_API_QUERY);
+    ck_assert_ptr_nonnull(f.op.plan.name);
+    hd_op_free(&f.op);
+
+    memset(&f, 0, sizeof(f));
+    f.req.now = 1700000000;
+    as_oidc(&f, 1700000030);
+    hd_tokcache_put_principal(f.req.cred.token_hash,
+                              &(hd_principal_t) { .teams_json = "[]" });
+    {
+        hd_principal_t  me = { .teams_json = NULL };
+
+        ck_assert(hd_tokcache_principal(f.req.cred.token_hash, 1700000089,
+                                        &me));
+        free(me.teams_json);
+        me.teams_json = NULL;
+        ck_assert(!hd_tokcache_principal(f.req.cred.token_hash, 1700000090,
+                                         &me));
+    }
+
+    hd_tokcache_free();
+}
+END_TEST
+
+
 Suite *
 hd_api_suite(void)
 {
@@ -692,6 +851,9 @@ hd_api_suite(void)
     tcase_add_test(tc, api_login_verifies_off_loop_and_same_answer_for_unknown);
     tcase_add_test(tc, api_password_hash_task_roundtrips);
     tcase_add_test(tc, api_roles_from_array);
+    tcase_add_test(tc, api_oidc_token_seen_before_needs_only_a_version_check);
+    tcase_add_test(tc, api_oidc_changed_principal_is_resolved_again);
+    tcase_add_test(tc, api_oidc_expired_token_is_not_served_from_cache);
     suite_add_tcase(s, tc);
 
     return s;

@@ -1,0 +1,198 @@
+/*
+ * hd_tokcache — the per-process cache of verified bearer tokens.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hd_tokcache.h"
+
+
+typedef struct {
+    unsigned char    key[HD_TOKCACHE_KEY];
+    uint64_t         generation;
+    int64_t          valid_until;       /* 0: free slot */
+    hd_jwt_claims_t  claims;
+    int              has_principal;
+    hd_principal_t   me;                /* me.teams_json malloc'd */
+} hd_tokcache_slot_t;
+
+
+static hd_tokcache_slot_t  *hd_tokcache;
+
+
+static hd_tokcache_slot_t *
+hd_tokcache_slot(const unsigned char *key)
+{
+    uint32_t  h;
+
+    if (hd_tokcache == NULL) {
+        hd_tokcache = calloc(HD_TOKCACHE_SLOTS, sizeof(hd_tokcache_slot_t));
+        if (hd_tokcache == NULL) {
+            return NULL;
+        }
+    }
+
+    /* the key is a sha256: any four of its bytes are uniform */
+    h = (uint32_t) key[0] | (uint32_t) key[1] << 8
+        | (uint32_t) key[2] << 16 | (uint32_t) key[3] << 24;
+
+    return &hd_tokcache[h & (HD_TOKCACHE_SLOTS - 1)];
+}
+
+
+static hd_tokcache_slot_t *
+hd_tokcache_find(const unsigned char *key, int64_t now)
+{
+    hd_tokcache_slot_t  *s;
+
+    if (hd_tokcache == NULL) {
+        return NULL;
+    }
+
+    s = hd_tokcache_slot(key);
+
+    if (s->valid_until == 0 || now >= s->valid_until
+        || memcmp(s->key, key, HD_TOKCACHE_KEY) != 0)
+    {
+        return NULL;
+    }
+
+    return s;
+}
+
+
+static void
+hd_tokcache_clear(hd_tokcache_slot_t *s)
+{
+    free(s->me.teams_json);
+    memset(s, 0, sizeof(hd_tokcache_slot_t));
+}
+
+
+int
+hd_tokcache_claims(const unsigned char *key, uint64_t generation,
+    int64_t now, hd_jwt_claims_t *claims)
+{
+    hd_tokcache_slot_t  *s;
+
+    s = hd_tokcache_find(key, now);
+    if (s == NULL || s->generation != generation) {
+        return 0;
+    }
+
+    *claims = s->claims;
+    return 1;
+}
+
+
+void
+hd_tokcache_put_claims(const unsigned char *key, uint64_t generation,
+    int64_t valid_until, const hd_jwt_claims_t *claims)
+{
+    hd_tokcache_slot_t  *s;
+
+    if (valid_until <= 0) {
+        return;
+    }
+
+    s = hd_tokcache_slot(key);
+    if (s == NULL) {
+        return;
+    }
+
+    hd_tokcache_clear(s);
+
+    memcpy(s->key, key, HD_TOKCACHE_KEY);
+    s->generation = generation;
+    s->valid_until = valid_until;
+    s->claims = *claims;
+}
+
+
+int
+hd_tokcache_principal(const unsigned char *key, int64_t now,
+    hd_principal_t *me)
+{
+    char                *teams;
+    hd_tokcache_slot_t  *s;
+
+    s = hd_tokcache_find(key, now);
+    if (s == NULL || !s->has_principal) {
+        return 0;
+    }
+
+    teams = strdup(s->me.teams_json);
+    if (teams == NULL) {
+        return 0;
+    }
+
+    free(me->teams_json);
+    *me = s->me;
+    me->teams_json = teams;
+
+    return 1;
+}
+
+
+void
+hd_tokcache_put_principal(const unsigned char *key, const hd_principal_t *me)
+{
+    char                *teams;
+    hd_tokcache_slot_t  *s;
+
+    if (hd_tokcache == NULL || me->teams_json == NULL) {
+        return;
+    }
+
+    s = hd_tokcache_slot(key);
+
+    if (s->valid_until == 0 || memcmp(s->key, key, HD_TOKCACHE_KEY) != 0) {
+        return;
+    }
+
+    teams = strdup(me->teams_json);
+    if (teams == NULL) {
+        return;
+    }
+
+    free(s->me.teams_json);
+    s->me = *me;
+    s->me.teams_json = teams;
+    s->has_principal = 1;
+}
+
+
+void
+hd_tokcache_forget(const unsigned char *key)
+{
+    hd_tokcache_slot_t  *s;
+
+    if (hd_tokcache == NULL) {
+        return;
+    }
+
+    s = hd_tokcache_slot(key);
+
+    if (memcmp(s->key, key, HD_TOKCACHE_KEY) == 0) {
+        hd_tokcache_clear(s);
+    }
+}
+
+
+void
+hd_tokcache_free(void)
+{
+    size_t  i;
+
+    if (hd_tokcache == NULL) {
+        return;
+    }
+
+    for (i = 0; i < HD_TOKCACHE_SLOTS; i++) {
+        free(hd_tokcache[i].me.teams_json);
+    }
+
+    free(hd_tokcache);
+    hd_tokcache = NULL;
+}
