@@ -42,6 +42,15 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_REGIONS_LIST] = hd_api_regions_list,
     [HD_ROUTE_REGIONS_CREATE] = hd_api_regions_create,
     [HD_ROUTE_REGIONS_UPDATE] = hd_api_regions_update,
+    [HD_ROUTE_TICKETS_CREATE] = hd_api_tickets_create,
+    [HD_ROUTE_TICKETS_LIST] = hd_api_tickets_list,
+    [HD_ROUTE_TICKETS_GET] = hd_api_tickets_get,
+    [HD_ROUTE_TICKETS_UPDATE] = hd_api_tickets_update,
+    [HD_ROUTE_TICKETS_COMMENT] = hd_api_tickets_comment,
+    [HD_ROUTE_TICKETS_TIMELINE] = hd_api_tickets_timeline,
+    [HD_ROUTE_TICKETS_AUDIT] = hd_api_tickets_audit,
+    [HD_ROUTE_WORKFLOW_GET] = hd_api_workflow_get,
+    [HD_ROUTE_WORKFLOW_PUT] = hd_api_workflow_put,
 };
 
 
@@ -57,6 +66,7 @@ void
 hd_op_free(hd_op_t *op)
 {
     hd_resp_free(&op->resp);
+    hd_plan_start(&op->plan, NULL, NULL);
     cJSON_Delete(op->body);
     op->body = NULL;
     free(op->me.teams_json);
@@ -272,6 +282,10 @@ void
 hd_plan_start(hd_plan_t *plan, const char *sql,
     hd_api_rc_t (*decode)(hd_op_t *op, const PGresult *res))
 {
+    while (plan->nheap > 0) {
+        free(plan->heap[--plan->nheap]);
+    }
+
     plan->sql = sql;
     plan->name = NULL;
     plan->nparams = 0;
@@ -297,16 +311,23 @@ hd_plan_paramn(hd_plan_t *plan, const char *value, size_t len)
         return;
     }
 
-    if (plan->used + len + 1 > sizeof(plan->store)) {
-        plan->failed = 1;
-        plan->params[plan->nparams++] = NULL;
-        return;
+    if (plan->used + len + 1 <= sizeof(plan->store)) {
+        p = plan->store + plan->used;
+        plan->used += len + 1;
+
+    } else {
+        /* a long text (a ticket's description): its own allocation */
+        p = malloc(len + 1);
+        if (p == NULL) {
+            plan->failed = 1;
+            plan->params[plan->nparams++] = NULL;
+            return;
+        }
+        plan->heap[plan->nheap++] = p;
     }
 
-    p = plan->store + plan->used;
     memcpy(p, value, len);
     p[len] = '\0';
-    plan->used += len + 1;
     plan->params[plan->nparams++] = p;
 }
 

@@ -32,6 +32,7 @@
 #include "hd_rbac.h"
 #include "hd_route.h"
 #include "hd_session.h"
+#include "hd_ticket.h"
 
 #define HD_VERSION  "0.1.0"
 
@@ -73,6 +74,8 @@ typedef struct {
     const unsigned char     *session_key;   /* NULL: no local sessions */
     int                      secure;        /* HTTPS: Secure cookies */
     hd_scope_t               scope;         /* agents' ticket scope */
+    const char              *if_match;      /* If-Match, or NULL */
+    size_t                   if_match_len;
 } hd_req_t;
 
 typedef struct {
@@ -119,6 +122,9 @@ typedef struct {
     char          store[HD_PLAN_STORE];         /* param text owned here */
     size_t        used;
     int           failed;                       /* a param did not fit */
+    char         *heap[HD_PLAN_MAX_PARAMS];     /* params too long for
+                                                   store, malloc'd */
+    int           nheap;
 
     /* the next step, given a successful result */
     hd_api_rc_t (*decode)(hd_op_t *op, const PGresult *res);
@@ -188,6 +194,15 @@ struct hd_op_s {
             hd_roles_t  roles;
             char        email[320];
         } user;
+
+        struct {
+            hd_ticket_ref_t  ref;
+            char             id[HD_UUID_LEN + 1];   /* once loaded */
+            long             version;               /* once loaded */
+            long             if_match;              /* PATCH */
+            unsigned         rels;                  /* HD_REL_* */
+            int              internal;              /* comment */
+        } ticket;
     } u;
 };
 

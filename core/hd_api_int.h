@@ -39,6 +39,16 @@ hd_api_rc_t hd_api_regions_list(hd_op_t *op);
 hd_api_rc_t hd_api_regions_create(hd_op_t *op);
 hd_api_rc_t hd_api_regions_update(hd_op_t *op);
 
+hd_api_rc_t hd_api_tickets_create(hd_op_t *op);
+hd_api_rc_t hd_api_tickets_list(hd_op_t *op);
+hd_api_rc_t hd_api_tickets_get(hd_op_t *op);
+hd_api_rc_t hd_api_tickets_update(hd_op_t *op);
+hd_api_rc_t hd_api_tickets_comment(hd_op_t *op);
+hd_api_rc_t hd_api_tickets_timeline(hd_op_t *op);
+hd_api_rc_t hd_api_tickets_audit(hd_op_t *op);
+hd_api_rc_t hd_api_workflow_get(hd_op_t *op);
+hd_api_rc_t hd_api_workflow_put(hd_op_t *op);
+
 /*
  * The principal as GET /api/me and the login answer show it: the members
  * of a JSON object, without its braces.
@@ -88,6 +98,20 @@ int hd_api_body_only(hd_op_t *op, const char *const *allowed);
 /* 400 with an errors entry for one field. */
 hd_api_rc_t hd_api_field_error(hd_op_t *op, const char *field,
     const char *message);
+
+/*
+ * Decodes the (status, body) row the write functions of the tickets
+ * schema answer: 2xx sends body as JSON, 4xx a problem whose members come
+ * from body (detail, errors, and any others such as current_version).
+ */
+hd_api_rc_t hd_api_envelope(hd_op_t *op, const PGresult *res);
+
+/*
+ * Answers with the problem for HTTP status (400, 404, 409, 422 …), its
+ * detail and errors taken from ext_json, an object whose other members are
+ * added to the problem document as they are.  ext_json may be NULL.
+ */
+hd_api_rc_t hd_api_fail_ext(hd_op_t *op, int status, const char *ext_json);
 
 /* The principal's roles as a SQL text[] literal is not needed: see SQL. */
 

@@ -48,6 +48,9 @@ static const hd_problem_info_t  hd_problems[HD_PROBLEM_COUNT] = {
           0 },
     [HD_PROBLEM_BAD_GATEWAY] =
         { 502, "bad-gateway", "Bad gateway", 0 },
+    [HD_PROBLEM_PRECONDITION_REQUIRED] =
+        { 428, "precondition-required",
+          "This request must be conditional (If-Match)", 0 },
 };
 
 

@@ -139,6 +139,7 @@ static const hd_rbac_rule_t  hd_rbac_rules[HD_RBAC_ACTION_COUNT] = {
     { "sla.read",                OPEN, { NO,    ANY,   ANY,   ANY,   ANY   } },
     { "sla.admin",               OPEN, { NO,    NO,    NO,    ANY,   ANY   } },
     { "workflow.admin",          OPEN, { NO,    NO,    NO,    NO,    ANY   } },
+    { "workflow.read",           OPEN, { ANY,   ANY,   ANY,   ANY,   ANY   } },
     { "saved_reply.use",         OPEN, { NO,    ANY,   ANY,   ANY,   ANY   } },
     { "saved_reply.admin",       OPEN, { NO,    NO,    ANY,   ANY,   ANY   } },
     { "export.csv",              OPEN, { NO,    ANY,   ANY,   ANY,   ANY   } },

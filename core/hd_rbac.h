@@ -94,6 +94,7 @@ typedef enum {
     HD_RBAC_SLA_READ,
     HD_RBAC_SLA_ADMIN,
     HD_RBAC_WORKFLOW_ADMIN,
+    HD_RBAC_WORKFLOW_READ,              /* statuses and transitions */
     HD_RBAC_SAVED_REPLY_USE,
     HD_RBAC_SAVED_REPLY_ADMIN,
     HD_RBAC_EXPORT_CSV,

@@ -56,6 +56,27 @@ static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
       HD_JSON, HD_RBAC_REGION_ADMIN, HD_REL_NONE },
     { HD_ROUTE_REGIONS_UPDATE, "PATCH", "/api/regions/{id}",
       "regions_update", HD_JSON, HD_RBAC_REGION_ADMIN, HD_REL_NONE },
+
+    /* ticket routes decide per ticket, once its relation to the caller is
+       loaded; the list filters by what the caller may read */
+    { HD_ROUTE_TICKETS_CREATE, "POST", "/api/tickets", "tickets_create",
+      HD_JSON, HD_RBAC_TICKET_CREATE, HD_REL_NONE },
+    { HD_ROUTE_TICKETS_LIST, "GET", "/api/tickets", "tickets_list", 0,
+      -1, 0 },
+    { HD_ROUTE_TICKETS_GET, "GET", "/api/tickets/{id}", "tickets_get", 0,
+      -1, 0 },
+    { HD_ROUTE_TICKETS_UPDATE, "PATCH", "/api/tickets/{id}",
+      "tickets_update", HD_JSON, -1, 0 },
+    { HD_ROUTE_TICKETS_COMMENT, "POST", "/api/tickets/{id}/comments",
+      "tickets_comment", HD_JSON, -1, 0 },
+    { HD_ROUTE_TICKETS_TIMELINE, "GET", "/api/tickets/{id}/timeline",
+      "tickets_timeline", 0, -1, 0 },
+    { HD_ROUTE_TICKETS_AUDIT, "GET", "/api/tickets/{id}/audit",
+      "tickets_audit", 0, -1, 0 },
+    { HD_ROUTE_WORKFLOW_GET, "GET", "/api/workflow", "workflow_get", 0,
+      HD_RBAC_WORKFLOW_READ, HD_REL_NONE },
+    { HD_ROUTE_WORKFLOW_PUT, "PUT", "/api/workflow", "workflow_put",
+      HD_JSON, HD_RBAC_WORKFLOW_ADMIN, HD_REL_NONE },
 };
 
 

@@ -254,6 +254,18 @@ ngx_http_helpdesk_request(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx)
         req->ua = (char *) r->headers_in.user_agent->value.data;
     }
 
+    /*
+     * The core answers If-Match itself (a ticket's version); nginx's
+     * not_modified filter would turn every such 200 into 412, after the
+     * change was made, since API responses carry no ETag.
+     */
+    r->disable_not_modified = 1;
+
+    if (r->headers_in.if_match) {
+        req->if_match = (char *) r->headers_in.if_match->value.data;
+        req->if_match_len = r->headers_in.if_match->value.len;
+    }
+
     if (r->method & (NGX_HTTP_POST|NGX_HTTP_PUT|NGX_HTTP_PATCH
                      |NGX_HTTP_DELETE))
     {

@@ -12,5 +12,6 @@ Suite *hd_jwt_suite(void);
 Suite *hd_rbac_suite(void);
 Suite *hd_tokcache_suite(void);
 Suite *hd_buf_suite(void);
+Suite *hd_ticket_suite(void);
 
 #endif

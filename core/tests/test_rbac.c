@@ -246,6 +246,12 @@ static const expect_t  expected[] = {
     { HD_RBAC_WORKFLOW_ADMIN, MG,           "FFFFFF", "FFFFFF" },
     { HD_RBAC_WORKFLOW_ADMIN, AD,           "AAAAAA", "AAAAAA" },
 
+    { HD_RBAC_WORKFLOW_READ, RQ,            "AAAAAA", "AAAAAA" },
+    { HD_RBAC_WORKFLOW_READ, AG,            "AAAAAA", "AAAAAA" },
+    { HD_RBAC_WORKFLOW_READ, TL,            "AAAAAA", "AAAAAA" },
+    { HD_RBAC_WORKFLOW_READ, MG,            "AAAAAA", "AAAAAA" },
+    { HD_RBAC_WORKFLOW_READ, AD,            "AAAAAA", "AAAAAA" },
+
     { HD_RBAC_SAVED_REPLY_USE, RQ,          "FFFFFF", "FFFFFF" },
     { HD_RBAC_SAVED_REPLY_USE, AG,          "AAAAAA", "AAAAAA" },
     { HD_RBAC_SAVED_REPLY_USE, TL,          "AAAAAA", "AAAAAA" },
@@ -298,7 +304,7 @@ static const char  *action_names[] = {
     "user.roles_assign", "team.read", "team.admin", "region.admin",
     "token.manage_own", "kb.read_public", "kb.read_internal", "kb.write",
     "catalog.read", "catalog.admin", "sla.read", "sla.admin",
-    "workflow.admin", "saved_reply.use", "saved_reply.admin", "export.csv",
+    "workflow.admin", "workflow.read", "saved_reply.use", "saved_reply.admin", "export.csv",
     "dashboard.read", "audit.read_all", "settings.admin"
 };
 
@@ -809,7 +815,8 @@ START_TEST(rbac_permissions_for_requester_and_agent)
         "ticket.read", "ticket.create", "ticket.comment_public",
         "ticket.close_own", "ticket.watch", "attachment.upload",
         "attachment.read", "user.read_self", "user.update_self",
-        "token.manage_own", "kb.read_public", "catalog.read"
+        "token.manage_own", "kb.read_public", "catalog.read",
+        "workflow.read"
     };
 
     static const char  *agent[] = {
@@ -820,8 +827,8 @@ START_TEST(rbac_permissions_for_requester_and_agent)
         "attachment.upload", "attachment.read", "user.read_self",
         "user.update_self", "user.read_any", "team.read",
         "token.manage_own", "kb.read_public", "kb.read_internal",
-        "kb.write", "catalog.read", "sla.read", "saved_reply.use",
-        "export.csv"
+        "kb.write", "catalog.read", "sla.read", "workflow.read",
+        "saved_reply.use", "export.csv"
     };
 
     n = hd_rbac_permissions(RQ, HD_SCOPE_TEAM, out, HD_RBAC_ACTION_COUNT);
@@ -856,7 +863,7 @@ START_TEST(rbac_permissions_admin_all_and_truncation)
     }
 
     small[2] = "untouched";
-    ck_assert_uint_eq(hd_rbac_permissions(RQ, HD_SCOPE_ALL, small, 2), 12);
+    ck_assert_uint_eq(hd_rbac_permissions(RQ, HD_SCOPE_ALL, small, 2), 13);
     ck_assert_str_eq(small[0], "ticket.read");
     ck_assert_str_eq(small[1], "ticket.create");
     ck_assert_str_eq(small[2], "untouched");

@@ -15,6 +15,9 @@ package HD::Stack;
 # HD::Stack->new(oidc => {accounts => {...}}) also starts a real OIDC provider (HD::OIDC, $s->idp)
 # and points the stack at it; env => {NAME => value} passes more settings to conf/stack.sh.
 #
+# Tickets: $s->create_ticket($client, %fields) files one (dies unless 201); $s->tickets_fingerprint
+# is a digest of everything ticket writes touch, for "nothing changed" checks.
+#
 # Teardown is automatic: at done_testing the stack is stopped and the error log is checked as a
 # test of its own (no [alert], [crit], [emerg], "exited on signal"); if the file dies or is
 # interrupted first, the stack is still stopped at exit and a dirty log makes the exit non-zero.
@@ -366,6 +369,42 @@ sub bearer_is_rejected {
     $ok &&= Test::More::is($self->identity_fingerprint, $before, "$name: nothing changed");
     Test::More::diag($res->body) unless $ok;
     return $ok;
+}
+
+# ------------------------------------------------------------------------------ tickets
+
+# Creates a ticket as $c (an HD::Stack::Client) with the given fields (a title by default); dies
+# unless the answer is 201. Returns the ticket as the API shows it.
+sub create_ticket {
+    my ($self, $c, %fields) = @_;
+    $fields{title} //= 'Printer on fire';
+    my $res = $c->ua->post($self->url('/api/tickets') => $c->h => json => \%fields)->res;
+    die "HD::Stack: POST /api/tickets answered " . ($res->code // 'nothing') . ': ' . $res->body . "\n"
+        unless ($res->code // 0) == 201;
+    return $res->json;
+}
+
+# A digest of everything ticket writes touch (tickets, comments, status history, watchers, the
+# workflow, the audit trail, the outbox): equal before and after a request that must change nothing.
+sub tickets_fingerprint {
+    my ($self) = @_;
+    return $self->psql(q{select md5(concat_ws('#',
+        (select string_agg(concat_ws(',', id, number, title, description, status, priority, urgency,
+                           category, subcategory, assignee_id, team_id, requester_id, source,
+                           custom_json::text, scheduled_at, version, updated_at), ';' order by id)
+           from tickets),
+        (select string_agg(concat_ws(',', id, body_md, is_internal), ';' order by id)
+           from ticket_comments),
+        (select string_agg(concat_ws(',', id, from_status, to_status, note), ';' order by id)
+           from ticket_status_history),
+        (select string_agg(concat_ws(',', ticket_id, user_id), ';' order by ticket_id, user_id)
+           from ticket_watchers),
+        (select string_agg(concat_ws(',', key, label, category, sort_order), ';' order by key)
+           from ticket_statuses),
+        (select string_agg(concat_ws(',', from_status, to_status), ';' order by 1)
+           from ticket_transitions),
+        (select concat_ws(',', count(*), max(id)) from audit_events),
+        (select count(*) from jobs)))});
 }
 
 # ------------------------------------------------------------------------------ utilities
