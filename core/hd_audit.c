@@ -57,7 +57,7 @@ const char  hd_audit_events_sql[] =
     "       diff_json::text, pg_catalog.host(ip), ua, at,"
     "       pii_digest, prev_hash, hash"
     "  from audit_events"
-    " where id > $1::bigint"
+    " where id >= $1::bigint"
     " order by id"
     " limit $2::integer";
 

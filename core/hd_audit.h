@@ -23,6 +23,11 @@
  * hd_audit_event_decode() and feeds it to hd_audit_chain_step(), then checks
  * the head with hd_audit_chain_end().  The first fault stops the walk;
  * hd_audit_fault_describe() says where and what in one line.
+ *
+ * The pii_digest check assumes nothing was erased: once retention
+ * anonymizes diff_json, ip or ua, the verifier must learn which rows were
+ * erased (the schema has no marker yet) and skip that one check for them;
+ * the hash still covers the stored digest, so the chain stays verifiable.
  */
 
 #ifndef HD_AUDIT_H
@@ -188,8 +193,9 @@ char *hd_audit_hex(const unsigned char h[HD_AUDIT_HASH_LEN], char out[65]);
  * hd_audit_before_sql: $1 an event id; the id and hash of the last event
  * before it (no row: none), for hd_audit_chain_resume().
  *
- * hd_audit_events_sql: $1 the last id seen (events after it), $2 the page
- * size; rows in id order for hd_audit_event_decode().
+ * hd_audit_events_sql: $1 the lowest id wanted (-9223372036854775808 for
+ * all: a forged row may have any bigint id), $2 the page size; rows in id
+ * order for hd_audit_event_decode().
  */
 extern const char  hd_audit_head_sql[];
 extern const char  hd_audit_before_sql[];
