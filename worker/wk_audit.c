@@ -279,7 +279,14 @@ wk_audit_walk(PGconn *conn, const wk_audit_args_t *a)
         return WK_EXIT_OK;
     }
 
-    printf("%s\n", hd_audit_fault_describe(&fault, msg, sizeof(msg)));
+    hd_audit_fault_describe(&fault, msg, sizeof(msg));
+
+    if (fault.code == HD_AUDIT_INTERNAL) {
+        wk_log("audit verify: %s", msg);
+        return WK_EXIT_USAGE;
+    }
+
+    printf("%s\n", msg);
     return WK_EXIT_FAIL;
 }
 
