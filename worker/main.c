@@ -6,10 +6,12 @@
  *   helpdesk-worker run
  *   helpdesk-worker oidc-refresh
  *   helpdesk-worker user add|passwd|list ...
+ *   helpdesk-worker audit verify [--from ID]
  *   helpdesk-worker version | help
  *
- * Exit codes: 0 ok, 1 failure, 2 usage.  Settings are described in
- * wk_config.c; the commands live one per file.
+ * Exit codes: 0 ok, 1 failure, 2 usage (`audit verify`: 1 only for a
+ * broken chain, 2 also when it could not be checked).  Settings are
+ * described in wk_config.c; the commands live one per file.
  */
 
 #include <stdio.h>
@@ -22,7 +24,7 @@ typedef struct {
     const char  *name;
     const char  *args;              /* shown in the usage */
     int        (*run)(const wk_config_t *cfg, int argc, char **argv);
-    int          no_config;         /* runs without reading settings */
+    int          no_config;         /* main() reads no settings for it */
     const char  *help;
 } wk_command_t;
 
@@ -47,6 +49,9 @@ static const wk_command_t  wk_commands[] = {
       "fetch the OIDC issuer's keys into oidc_jwks_file" },
     { "user", "add|passwd|list", wk_user, 0,
       "local accounts (\"user help\" for the options)" },
+    /* reads its own settings, so that their failure exits 2, not 1 */
+    { "audit", "verify", wk_audit, 1,
+      "check the audit log's hash chain (\"audit help\")" },
     { "version", "", wk_cmd_version, 1,
       "print the version" },
     { "help", "", wk_cmd_help, 1,
@@ -70,6 +75,8 @@ wk_usage(FILE *fp)
 
     fprintf(fp, "\n");
     wk_user_usage(fp);
+    fprintf(fp, "\n");
+    wk_audit_usage(fp);
 
     fprintf(fp,
         "\nsettings (file lines `key = value`; the environment wins):\n"
@@ -82,7 +89,8 @@ wk_usage(FILE *fp)
         "                        (env HELPDESK_OIDC_JWKS_FILE)\n"
         "  oidc_refresh_seconds  how often `run` refreshes them "
         "(default %d)\n"
-        "\nexit codes: 0 ok, 1 failure, 2 usage\n", WK_OIDC_REFRESH_DEFAULT);
+        "\nexit codes: 0 ok, 1 failure, 2 usage (audit verify: above)\n",
+        WK_OIDC_REFRESH_DEFAULT);
 }
 
 

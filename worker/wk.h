@@ -13,6 +13,7 @@
  *   wk_run.c       `run`: the long-lived loop, signals, reconnect backoff
  *   wk_user.c      `user add|passwd|list`: local accounts from the shell
  *   wk_oidc.c      `oidc-refresh`: the issuer's JWKS into a file, atomically
+ *   wk_audit.c     `audit verify`: the audit log's hash chain, recomputed
  */
 
 #ifndef WK_H
@@ -173,6 +174,14 @@ int wk_oidc_refresh_command(const wk_config_t *cfg);
 /* `user add|passwd|list`; argv holds what follows "user". */
 int wk_user(const wk_config_t *cfg, int argc, char **argv);
 void wk_user_usage(FILE *fp);
+
+/*
+ * `audit verify [--from ID]`; argv holds what follows "audit".  Reads the
+ * settings itself (cfg is unused): exit 1 means a broken chain, 2 that it
+ * could not be checked.
+ */
+int wk_audit(const wk_config_t *cfg, int argc, char **argv);
+void wk_audit_usage(FILE *fp);
 
 /* The demo seed, embedded at build time (generated seed_demo.c). */
 extern const unsigned char wk_seed_demo_sql[];

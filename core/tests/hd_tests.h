@@ -13,5 +13,6 @@ Suite *hd_rbac_suite(void);
 Suite *hd_tokcache_suite(void);
 Suite *hd_buf_suite(void);
 Suite *hd_ticket_suite(void);
+Suite *hd_audit_suite(void);
 
 #endif

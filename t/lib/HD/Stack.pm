@@ -293,6 +293,18 @@ sub audit_count {
         . ($where ? " and ($where)" : ''));
 }
 
+# Append $n audit events through audit_append() as the superuser, each committed on its own as
+# the application appends them (actor 'system', entity 'test', action 'test.event', diff
+# {"n": i}, from 127.0.0.1); returns their ids in order.
+sub audit_append_n {
+    my ($self, $n) = @_;
+    my $before = $self->psql('select coalesce(max(id), 0) from audit_events');
+    $self->psql("do \$\$ begin for i in 1 .. $n loop"
+        . " perform audit_append('system', null, 'test', null, 'test.event',"
+        . " jsonb_build_object('n', i), '127.0.0.1', 'HD::Stack'); commit; end loop; end \$\$");
+    return split /\n/, $self->psql("select id from audit_events where id > $before order by id");
+}
+
 # A digest of everything identity keeps (users, roles, team membership, sessions, tokens, the
 # audit trail): equal before and after a request that must change nothing.
 sub identity_fingerprint {
