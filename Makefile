@@ -20,7 +20,7 @@ CORE_SRCS  := $(wildcard core/*.c)
 CORE_HDRS  := $(wildcard core/*.h)
 CORE_OBJS  := $(CORE_SRCS:core/%.c=$(BUILD)/core/%.o)
 CORE_LIB   := $(BUILD)/libhdcore.a
-CORE_LIBS  := -lcjson -lpq -lcrypto -largon2
+CORE_LIBS  := -lcjson -lpq -lcrypto -largon2 -licui18n -licuuc
 
 NGX_SRC    := /usr/share/nginx/src
 NGX_COPY   := $(BUILD)/nginx-src

@@ -23,6 +23,7 @@ main(void)
     srunner_add_suite(sr, hd_api_suite());
     srunner_add_suite(sr, hd_jwt_suite());
     srunner_add_suite(sr, hd_rbac_suite());
+    srunner_add_suite(sr, hd_cal_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -10,5 +10,6 @@ Suite *hd_metrics_suite(void);
 Suite *hd_api_suite(void);
 Suite *hd_jwt_suite(void);
 Suite *hd_rbac_suite(void);
+Suite *hd_cal_suite(void);
 
 #endif
