@@ -319,12 +319,13 @@ main(void)
     printf("bench-cal: hd_cal_elapsed on one core\n"
            "  calendar: America/New_York, 09:00-17:00 Mon-Fri, %zu holidays,"
            " 2026-01-01Z to 2028-01-01Z:\n"
-           "    %zu business intervals, expanded in %.1f ms\n"
+           "    %zu business intervals, expanded in %.1f ms"
+           " (tz data %s)\n"
            "  %zu calls per measurement (at most %.0f s) over %d random"
            " pairs a <= b;\n"
            "    %d round(s), median judged; calls per second of CPU time\n\n",
            sizeof(holidays) / sizeof(holidays[0]), n, expand_ms,
-           ncalls, MAX_SECONDS, NPAIRS, rounds);
+           hd_cal_tzdata_version(), ncalls, MAX_SECONDS, NPAIRS, rounds);
     printf("  round    elapsed   2 searches    trivial   elapsed/searches"
            "   elapsed/trivial   add (info)\n");
 

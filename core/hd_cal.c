@@ -638,6 +638,19 @@ hd_cal_interval(const hd_cal_t *cal, size_t i, int64_t *start, int64_t *end)
 
 
 const char *
+hd_cal_tzdata_version(void)
+{
+    const char  *v;
+    UErrorCode   st;
+
+    st = U_ZERO_ERROR;
+    v = ucal_getTZDataVersion(&st);
+
+    return U_SUCCESS(st) && v != NULL ? v : "unknown";
+}
+
+
+const char *
 hd_cal_strerror(hd_cal_rc_t rc)
 {
     switch (rc) {

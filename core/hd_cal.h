@@ -32,6 +32,11 @@
  * So a window keeps its wall-clock edges and its length follows the clock:
  * a 24-hour calendar counts 23 hours on a spring-forward day and 25 on a
  * fall-back day.
+ *
+ * The zone rules are those of the tz release built into the linked ICU
+ * (hd_cal_tzdata_version(); Debian 12's ICU 72 carries 2022e), not of
+ * /usr/share/zoneinfo: a zone whose rules changed after that release
+ * answers by the old rules until ICU's data is updated.
  */
 
 #ifndef HD_CAL_H
@@ -149,6 +154,9 @@ void hd_cal_range(const hd_cal_t *cal, int64_t *from, int64_t *to);
 size_t hd_cal_count(const hd_cal_t *cal);
 void hd_cal_interval(const hd_cal_t *cal, size_t i, int64_t *start,
     int64_t *end);
+
+/* The tz database release ICU's zone rules come from, e.g. "2022e". */
+const char *hd_cal_tzdata_version(void);
 
 /* A static English description of rc. */
 const char *hd_cal_strerror(hd_cal_rc_t rc);
