@@ -20,7 +20,7 @@ CORE_SRCS  := $(wildcard core/*.c)
 CORE_HDRS  := $(wildcard core/*.h)
 CORE_OBJS  := $(CORE_SRCS:core/%.c=$(BUILD)/core/%.o)
 CORE_LIB   := $(BUILD)/libhdcore.a
-CORE_LIBS  := -lcjson -lpq -lcrypto -largon2
+CORE_LIBS  := -lcjson -lpq -lcrypto -largon2 -licui18n -licuuc
 
 NGX_SRC    := /usr/share/nginx/src
 NGX_COPY   := $(BUILD)/nginx-src
@@ -28,7 +28,7 @@ NGX_OUT    := $(BUILD)/nginx
 MODULE     := $(BUILD)/ngx_http_helpdesk_module.so
 MOD_SRCS   := $(wildcard ngx_helpdesk/*.c ngx_helpdesk/*.h)
 
-.PHONY: all deps run reset test unit unit-asan prove prove-asan bench clean fuzz
+.PHONY: all deps run reset test unit unit-asan prove prove-asan bench bench-cal clean fuzz
 
 all: $(CORE_LIB) $(BUILD)/helpdesk-worker $(MODULE)
 
@@ -118,8 +118,15 @@ test: deps
 
 # --- benchmarks -----------------------------------------------------------
 
-bench: deps all
+bench: deps all bench-cal
 	bash bench/run.sh
+
+# hd_cal_elapsed() calls/s on one core against its bar (bench/README.md).
+$(BUILD)/bench-cal: bench/cal.c $(CORE_LIB)
+	$(CC) $(HD_CFLAGS) $< -o $@ $(CORE_LIB) $(CORE_LIBS)
+
+bench-cal: $(BUILD)/bench-cal
+	$(BUILD)/bench-cal
 
 clean:
 	rm -rf $(BUILD)

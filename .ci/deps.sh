@@ -9,6 +9,7 @@ PACKAGES=(
 	nginx nginx-dev
 	postgresql-15 postgresql-contrib libpq-dev
 	libcjson-dev libssl-dev libcurl4-openssl-dev libjwt-dev libargon2-dev libhiredis-dev
+	libicu-dev
 	check libmojolicious-perl wrk
 	clang libclang-rt-14-dev openssl
 )
