@@ -67,11 +67,6 @@ hd_api_attachments_upload(hd_op_t *op)
                                   "bytes)");
     }
 
-    if (req->upload_path == NULL || req->upload_size <= 0) {
-        return hd_api_fail(op, HD_PROBLEM_BAD_REQUEST,
-                           "the request body (the file) is empty", NULL);
-    }
-
     hd_attach_filename(raw, (size_t) n, op->u.ticket.filename);
 
     return hd_api_ticket_load(op, hd_api_attachments_upload_loaded);
@@ -92,7 +87,7 @@ hd_api_attachments_upload_loaded(hd_op_t *op, const PGresult *res)
     task = &op->task;
     memset(task, 0, sizeof(hd_task_t));
     task->kind = HD_TASK_STORE_FILE;
-    task->src = op->req->upload_path;
+    task->src = op->req->upload_path;       /* NULL: an empty file */
     task->store_dir = op->req->store_dir;
     op->task_done = hd_api_attachments_stored;
 

@@ -48,6 +48,28 @@ hd_attach_utf8(const unsigned char *p, size_t n)
 }
 
 
+/*
+ * Invisible direction and joiner controls (U+200B-U+200F, U+202A-U+202E,
+ * U+2060-U+2069, U+FEFF): a name like "invoice\u202Efdp.exe" would
+ * otherwise show as "invoiceexe.pdf".
+ */
+static int
+hd_attach_bidi(const unsigned char *p, size_t k)
+{
+    unsigned  c;
+
+    if (k != 3) {
+        return 0;
+    }
+
+    c = (unsigned) (p[0] & 0x0f) << 12 | (unsigned) (p[1] & 0x3f) << 6
+        | (p[2] & 0x3f);
+
+    return (c >= 0x200b && c <= 0x200f) || (c >= 0x202a && c <= 0x202e)
+           || (c >= 0x2060 && c <= 0x2069) || c == 0xfeff;
+}
+
+
 size_t
 hd_attach_filename(const char *in, size_t len, char *out)
 {
@@ -71,7 +93,9 @@ hd_attach_filename(const char *in, size_t len, char *out)
     while (i < len) {
         k = hd_attach_utf8(p + i, len - i);
 
-        if (k == 0 || p[i] < 0x20 || p[i] == 0x7f || p[i] == '"') {
+        if (k == 0 || p[i] < 0x20 || p[i] == 0x7f || p[i] == '"'
+            || hd_attach_bidi(p + i, k))
+        {
             k = k ? k : 1;
             if (n + 1 > HD_ATTACH_NAME_MAX) {
                 break;

@@ -20,8 +20,8 @@
 
 /*
  * The display name for what the client called the file: its last path
- * component, control characters, quotes, backslashes and invalid UTF-8
- * replaced with '_', leading dots and spaces and trailing dots and spaces
+ * component, control characters, quotes, invalid UTF-8 and invisible
+ * direction controls (the right-to-left override) replaced with '_', leading dots and spaces and trailing dots and spaces
  * dropped, at most HD_ATTACH_NAME_MAX bytes cut at a character boundary;
  * "attachment" when nothing is left.  out must hold
  * HD_ATTACH_NAME_MAX + 1 bytes.  Returns the length.

@@ -84,6 +84,26 @@ failed:
 }
 
 
+static ngx_int_t
+ngx_http_helpdesk_store_create_empty(const char *path)
+{
+    int  fd;
+
+    fd = open(path, O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC, 0640);
+
+    if (fd == -1) {
+        return errno == EEXIST ? NGX_OK : NGX_ERROR;
+    }
+
+    if (fsync(fd) != 0) {
+        (void) close(fd);
+        return NGX_ERROR;
+    }
+
+    return close(fd) == 0 ? NGX_OK : NGX_ERROR;
+}
+
+
 void
 ngx_http_helpdesk_store_file(hd_task_t *task)
 {
@@ -104,10 +124,16 @@ ngx_http_helpdesk_store_file(hd_task_t *task)
 
     task->failed = "open";
 
-    fd = open(task->src, O_RDONLY|O_CLOEXEC);
-    if (fd == -1) {
-        task->err = errno;
-        return;
+    /* an empty body has no temporary file (src NULL): an empty file */
+
+    fd = -1;
+
+    if (task->src != NULL) {
+        fd = open(task->src, O_RDONLY|O_CLOEXEC);
+        if (fd == -1) {
+            task->err = errno;
+            return;
+        }
     }
 
     task->failed = "read";
@@ -117,7 +143,9 @@ ngx_http_helpdesk_store_file(hd_task_t *task)
         goto done;
     }
 
-    while ((n = read(fd, buf, sizeof(buf))) > 0) {
+    n = 0;
+
+    while (fd != -1 && (n = read(fd, buf, sizeof(buf))) > 0) {
         if (nhead < sizeof(head)) {
             i = (unsigned) ngx_min((size_t) n, sizeof(head) - nhead);
             ngx_memcpy(head + nhead, buf, i);
@@ -132,7 +160,7 @@ ngx_http_helpdesk_store_file(hd_task_t *task)
     }
 
     if (n < 0 || EVP_DigestFinal_ex(md, digest, &mdlen) != 1 || mdlen != 32
-        || fsync(fd) != 0)
+        || (fd != -1 && fsync(fd) != 0))
     {
         goto done;
     }
@@ -172,9 +200,14 @@ ngx_http_helpdesk_store_file(hd_task_t *task)
 
     task->failed = "link";
 
-    if (link(task->src, path) != 0 && errno != EEXIST
-        && ((errno != EXDEV && errno != EPERM)
-            || ngx_http_helpdesk_store_copy(fd, path) != NGX_OK))
+    if (fd == -1) {
+        if (ngx_http_helpdesk_store_create_empty(path) != NGX_OK) {
+            goto close_dir;
+        }
+
+    } else if (link(task->src, path) != 0 && errno != EEXIST
+               && ((errno != EXDEV && errno != EPERM)
+                   || ngx_http_helpdesk_store_copy(fd, path) != NGX_OK))
     {
         goto close_dir;
     }
@@ -203,5 +236,8 @@ done:
     }
 
     EVP_MD_CTX_free(md);
-    (void) close(fd);
+
+    if (fd != -1) {
+        (void) close(fd);
+    }
 }

@@ -30,6 +30,9 @@ START_TEST(attach_filename_keeps_only_a_safe_last_component)
     ck_assert_str_eq(name_of("r\xc3\xa9sum\xc3\xa9.doc"), "r\xc3\xa9sum\xc3\xa9.doc");
     ck_assert_str_eq(name_of("bad\xff\xfe.bin"), "bad__.bin");
     ck_assert_str_eq(name_of("over\xc0\xaf.txt"), "over__.txt");  /* overlong */
+    ck_assert_str_eq(name_of("invoice\xe2\x80\xae" "fdp.exe"), "invoice_fdp.exe");
+    ck_assert_str_eq(name_of("a\xe2\x81\xa6" "b\xef\xbb\xbf" ".txt"), "a_b_.txt");
+    ck_assert_str_eq(name_of("\xe2\x82\xac.txt"), "\xe2\x82\xac.txt");
     ck_assert_str_eq(name_of(""), "attachment");
     ck_assert_str_eq(name_of("dir/"), "attachment");
     ck_assert_str_eq(name_of("..."), "attachment");
