@@ -19,6 +19,7 @@
 #   HD_ASAN        1: preload libasan into nginx (for the sanitizer build of the module);
 #                  reports land in $HD_VAR/log/asan.*
 #   HD_AGENT_SCOPE helpdesk_agent_scope: team or all (default team)
+#   HD_ATTACH_MAX  largest attachment upload (nginx size, default 25m)
 #   HD_LOGIN_LIMIT helpdesk_login_limit: "failures/account failures/address window" (default "10 100 15m")
 #   HD_OIDC_ISSUER, HD_OIDC_AUDIENCE, HD_OIDC_ROLES_CLAIM
 #                  when HD_OIDC_ISSUER is set, nginx accepts that issuer's access tokens and the
@@ -39,6 +40,7 @@ HD_DB_QUEUE=${HD_DB_QUEUE:-128}
 HD_DB_TIMEOUT=${HD_DB_TIMEOUT:-5s}
 HD_SEED=${HD_SEED:-0}
 HD_AGENT_SCOPE=${HD_AGENT_SCOPE:-team}
+HD_ATTACH_MAX=${HD_ATTACH_MAX:-25m}
 HD_LOGIN_LIMIT=${HD_LOGIN_LIMIT:-10 100 15m}
 HD_OIDC_ISSUER=${HD_OIDC_ISSUER:-}
 HD_OIDC_AUDIENCE=${HD_OIDC_AUDIENCE:-helpdesk}
@@ -242,6 +244,8 @@ render_nginx_conf() {
 	conf=${conf//@SPA_ROOT@/"$spa"}
 	conf=${conf//@SESSION_KEY_FILE@/"$HD_VAR/secrets/session.key"}
 	conf=${conf//@AGENT_SCOPE@/"$HD_AGENT_SCOPE"}
+	conf=${conf//@ATTACH_DIR@/"$HD_VAR/attachments"}
+	conf=${conf//@ATTACH_MAX@/"$HD_ATTACH_MAX"}
 	# tests read the access log at once; otherwise write it in 64k blocks (one write per
 	# request costs ~15% of throughput)
 	if [ "$HD_TEST_MODE" = 1 ]; then
@@ -266,6 +270,10 @@ nginx_start() {
 	fi
 	[ -f "$MODULE" ] || die "missing $MODULE: run 'make' first"
 	mkdir -p "$PREFIX/tmp" "$LOG_DIR"
+	# the attachment store: nginx workers write it (same file system as their temp files,
+	# so an upload is linked in, not copied)
+	(umask 027 && mkdir -p "$HD_VAR/attachments")
+	is_root && chown nobody:nogroup "$HD_VAR/attachments"
 	render_nginx_conf
 	local nginx_cmd=("$NGINX" -p "$PREFIX" -c "$NGINX_CONF" -e "$LOG_DIR/nginx-error.log")
 	if [ "${HD_ASAN:-0}" = 1 ]; then

@@ -48,6 +48,9 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_TICKETS_UPDATE] = hd_api_tickets_update,
     [HD_ROUTE_TICKETS_COMMENT] = hd_api_tickets_comment,
     [HD_ROUTE_TICKETS_TIMELINE] = hd_api_tickets_timeline,
+    [HD_ROUTE_ATTACHMENTS_UPLOAD] = hd_api_attachments_upload,
+    [HD_ROUTE_ATTACHMENTS_LIST] = hd_api_attachments_list,
+    [HD_ROUTE_ATTACHMENTS_GET] = hd_api_attachments_get,
     [HD_ROUTE_TICKETS_AUDIT] = hd_api_tickets_audit,
     [HD_ROUTE_WORKFLOW_GET] = hd_api_workflow_get,
     [HD_ROUTE_WORKFLOW_PUT] = hd_api_workflow_put,
@@ -80,8 +83,12 @@ hd_resp_free(hd_resp_t *resp)
 {
     free(resp->body);
     free(resp->cookie);
+    free(resp->accel);
+    free(resp->disposition);
     resp->body = NULL;
     resp->cookie = NULL;
+    resp->accel = NULL;
+    resp->disposition = NULL;
     resp->body_len = 0;
 }
 

@@ -76,6 +76,11 @@ typedef struct {
     hd_scope_t               scope;         /* agents' ticket scope */
     const char              *if_match;      /* If-Match, or NULL */
     size_t                   if_match_len;
+
+    /* upload routes (HD_ROUTE_UPLOAD): the body, which nginx spooled */
+    const char              *upload_path;   /* its file, or NULL: empty */
+    int64_t                  upload_size;
+    const char              *store_dir;     /* attachment store, or NULL */
 } hd_req_t;
 
 typedef struct {
@@ -86,6 +91,12 @@ typedef struct {
     int          retry_after;       /* seconds, 0: no header */
     char        *cookie;            /* Set-Cookie value, malloc'd, or NULL */
     const char  *www_authenticate;  /* static, or NULL */
+
+    /* a stored file instead of body: the edge serves object key accel
+       from the attachment store with these headers (malloc'd) */
+    char        *accel;
+    char        *disposition;
+    char         type_buf[128];     /* content_type may point here */
 } hd_resp_t;
 
 /* The caller, as the database knows them. */
@@ -136,7 +147,8 @@ typedef struct {
 typedef enum {
     HD_TASK_NONE = 0,
     HD_TASK_PASSWORD_VERIFY,    /* argon2id verify password vs encoded */
-    HD_TASK_PASSWORD_HASH       /* argon2id hash password into encoded */
+    HD_TASK_PASSWORD_HASH,      /* argon2id hash password into encoded */
+    HD_TASK_STORE_FILE          /* the edge hashes src into the store */
 } hd_task_kind_t;
 
 typedef struct {
@@ -144,6 +156,17 @@ typedef struct {
     char            encoded[256];   /* the stored hash */
     char            password[1024];
     unsigned char   salt[16];       /* HD_TASK_PASSWORD_HASH */
+
+    /* HD_TASK_STORE_FILE: in src and store_dir; out sha256 (hex), the
+       type judged from the first bytes, the size */
+    const char     *src;
+    const char     *store_dir;
+    char            sha256[65];
+    char            mime[64];
+    int64_t         bytes;
+    const char     *failed;         /* the step that failed, for the log */
+    int             err;            /* and its errno */
+
     int             ok;             /* result */
 } hd_task_t;
 
@@ -202,6 +225,7 @@ struct hd_op_s {
             long             if_match;              /* PATCH */
             unsigned         rels;                  /* HD_REL_* */
             int              internal;              /* comment */
+            char             filename[256];         /* attachment */
         } ticket;
     } u;
 };

@@ -47,6 +47,20 @@ hd_api_rc_t hd_api_tickets_comment(hd_op_t *op);
 hd_api_rc_t hd_api_tickets_timeline(hd_op_t *op);
 hd_api_rc_t hd_api_tickets_audit(hd_op_t *op);
 hd_api_rc_t hd_api_workflow_get(hd_op_t *op);
+hd_api_rc_t hd_api_attachments_upload(hd_op_t *op);
+hd_api_rc_t hd_api_attachments_list(hd_op_t *op);
+hd_api_rc_t hd_api_attachments_get(hd_op_t *op);
+
+/*
+ * Routes on one ticket (hd_api_tickets.c): load the ticket named by the
+ * path's {id} with the caller's relations, then next; in next,
+ * hd_api_ticket_loaded() reads the row (0: answered 404) and
+ * hd_api_ticket_allowed() asks the policy (0: answered 403 or 404).
+ */
+hd_api_rc_t hd_api_ticket_load(hd_op_t *op,
+    hd_api_rc_t (*next)(hd_op_t *op, const PGresult *res));
+int hd_api_ticket_loaded(hd_op_t *op, const PGresult *res);
+int hd_api_ticket_allowed(hd_op_t *op, hd_rbac_action_t action);
 hd_api_rc_t hd_api_workflow_put(hd_op_t *op);
 
 /*

@@ -170,7 +170,7 @@ hd_api_ticket_field_error(hd_op_t *op, const hd_ticket_error_t *err)
  * response is set (403, or 404 when the caller may not see the ticket)
  * and 0 returned.
  */
-static int
+int
 hd_api_ticket_allowed(hd_op_t *op, hd_rbac_action_t action)
 {
     switch (hd_rbac_decide(op->me.roles, action, op->u.ticket.rels,
@@ -195,7 +195,7 @@ hd_api_ticket_allowed(hd_op_t *op, hd_rbac_action_t action)
  * Step one of every route on one ticket: parse the path's reference and
  * load the ticket with the caller's relations; next decides.
  */
-static hd_api_rc_t
+hd_api_rc_t
 hd_api_ticket_load(hd_op_t *op,
     hd_api_rc_t (*next)(hd_op_t *op, const PGresult *res))
 {
@@ -228,7 +228,7 @@ hd_api_ticket_load(hd_op_t *op,
  * Reads ticket_access()'s row into op->u.ticket.  Returns 0 (answering
  * 404) when there was none.
  */
-static int
+int
 hd_api_ticket_loaded(hd_op_t *op, const PGresult *res)
 {
     unsigned  rels;

@@ -42,6 +42,9 @@ typedef enum {
     HD_ROUTE_TICKETS_COMMENT,
     HD_ROUTE_TICKETS_TIMELINE,
     HD_ROUTE_TICKETS_AUDIT,
+    HD_ROUTE_ATTACHMENTS_UPLOAD,
+    HD_ROUTE_ATTACHMENTS_LIST,
+    HD_ROUTE_ATTACHMENTS_GET,
     HD_ROUTE_WORKFLOW_GET,
     HD_ROUTE_WORKFLOW_PUT,
     HD_ROUTE_COUNT
@@ -54,6 +57,7 @@ typedef enum {
 #define HD_ROUTE_JSON_BODY  0x01    /* takes an application/json body */
 #define HD_ROUTE_TEST_ONLY  0x02    /* exists only in test mode */
 #define HD_ROUTE_PUBLIC     0x04    /* needs no principal */
+#define HD_ROUTE_UPLOAD     0x08    /* takes a file: nginx spools the body */
 
 typedef struct {
     hd_route_id_t   id;

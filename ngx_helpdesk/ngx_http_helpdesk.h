@@ -53,6 +53,9 @@ typedef struct {
     ngx_str_t                   oidc_roles_claim;
     ngx_str_t                   oidc_jwks_file;
 
+    ngx_str_t                   attach_dir;     /* the store, or "" */
+    ngx_str_t                   attach_uri;     /* its internal location */
+
     ngx_uint_t                  login_account_limit;
     ngx_uint_t                  login_ip_limit;
     time_t                      login_window;
@@ -167,6 +170,8 @@ typedef struct {
     hd_jwt_claims_t             claims;
     ngx_str_t                   request_id;     /* NUL-terminated */
     char                       *body;
+    const char                 *upload_path;    /* spooled upload, or NULL */
+    off_t                       upload_size;
     ngx_uint_t                  route;          /* HD_ROUTE_NONE: none */
     double                      db_ms;
     hd_api_rc_t                 next;           /* when answered at once */
@@ -198,6 +203,9 @@ void ngx_http_helpdesk_credential(ngx_http_request_t *r,
 ngx_int_t ngx_http_helpdesk_load_session_key(ngx_conf_t *cf,
     ngx_http_helpdesk_main_conf_t *hmcf);
 void ngx_http_helpdesk_auth_exit(void);
+
+/* attach.c */
+void ngx_http_helpdesk_store_file(hd_task_t *task);
 
 /* limit.c */
 ngx_int_t ngx_http_helpdesk_limit_add_zone(ngx_conf_t *cf,

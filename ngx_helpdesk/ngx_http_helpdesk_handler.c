@@ -28,6 +28,8 @@ static void ngx_http_helpdesk_limit_done(ngx_http_request_t *r,
     ngx_http_helpdesk_ctx_t *ctx);
 static void ngx_http_helpdesk_check_broken(ngx_http_request_t *r);
 static void ngx_http_helpdesk_cleanup(void *data);
+static ngx_int_t ngx_http_helpdesk_send_file(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx, hd_resp_t *resp);
 static ngx_int_t ngx_http_helpdesk_send(ngx_http_request_t *r,
     hd_resp_t *resp, const char *allow);
 static ngx_int_t ngx_http_helpdesk_problem(ngx_http_request_t *r,
@@ -95,7 +97,7 @@ ngx_http_helpdesk_api_handler(ngx_http_request_t *r)
                            hmcf->test_mode != 0, &ctx->match);
 
     if (found != HD_ROUTE_FOUND || !(ctx->match.route->flags
-                                     & HD_ROUTE_JSON_BODY))
+                                     & (HD_ROUTE_JSON_BODY|HD_ROUTE_UPLOAD)))
     {
         rc = ngx_http_discard_request_body(r);
         if (rc != NGX_OK) {
@@ -120,8 +122,21 @@ ngx_http_helpdesk_api_handler(ngx_http_request_t *r)
 
     ctx->route = ctx->match.route->id;
 
-    if (!(ctx->match.route->flags & HD_ROUTE_JSON_BODY)) {
+    if (!(ctx->match.route->flags & (HD_ROUTE_JSON_BODY|HD_ROUTE_UPLOAD))) {
         return ngx_http_helpdesk_dispatch(r, ctx);
+    }
+
+    if (ctx->match.route->flags & HD_ROUTE_UPLOAD) {
+
+        /* a file: always spooled to a named temporary file (persistent:
+           not unlinked at once, so that it can be linked into the store),
+           which nginx removes with the request (clean): an aborted upload
+           leaves nothing behind */
+
+        r->request_body_in_file_only = 1;
+        r->request_body_in_persistent_file = 1;
+        r->request_body_in_clean_file = 1;
+        r->request_body_file_log_level = 0;
     }
 
     rc = ngx_http_read_client_request_body(r, ngx_http_helpdesk_body_handler);
@@ -199,6 +214,17 @@ ngx_http_helpdesk_body_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_helpdesk_module);
 
+    if (ctx->match.route->flags & HD_ROUTE_UPLOAD) {
+        if (r->request_body != NULL && r->request_body->temp_file != NULL) {
+            ctx->upload_path =
+                (char *) r->request_body->temp_file->file.name.data;
+            ctx->upload_size = r->request_body->temp_file->file.offset;
+        }
+
+        ngx_http_finalize_request(r, ngx_http_helpdesk_dispatch(r, ctx));
+        return;
+    }
+
     if (ngx_http_helpdesk_body(r, ctx) != NGX_OK) {
         ngx_http_finalize_request(r, ngx_http_helpdesk_problem(r, ctx,
                                           HD_PROBLEM_INTERNAL, NULL, NULL));
@@ -231,6 +257,10 @@ ngx_http_helpdesk_request(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx)
     req->request_id = (char *) ctx->request_id.data;
     req->now = ngx_time();
     req->scope = (hd_scope_t) hmcf->agent_scope;
+    req->upload_path = ctx->upload_path;
+    req->upload_size = ctx->upload_size;
+    req->store_dir = hmcf->attach_dir.len ? (char *) hmcf->attach_dir.data
+                                          : NULL;
     req->session_key = hmcf->session_key_set ? hmcf->session_key : NULL;
 
 #if (NGX_HTTP_SSL)
@@ -459,7 +489,10 @@ ngx_http_helpdesk_query_done(ngx_http_helpdesk_query_t *q, PGresult *res,
 }
 
 
-/* Runs in a thread of the pool: pure computation on the task's own data. */
+/*
+ * Runs in a thread of the pool, on the task's own data: pure computation,
+ * or storing an upload (file I/O, never on the event loop).
+ */
 
 static void
 ngx_http_helpdesk_task_handler(void *data, ngx_log_t *log)
@@ -467,6 +500,11 @@ ngx_http_helpdesk_task_handler(void *data, ngx_log_t *log)
     hd_op_t  *op = data;
 
     (void) log;
+
+    if (op->task.kind == HD_TASK_STORE_FILE) {
+        ngx_http_helpdesk_store_file(&op->task);
+        return;
+    }
 
     hd_task_run(&op->task);
 }
@@ -481,6 +519,14 @@ ngx_http_helpdesk_task_event(ngx_event_t *ev)
     r = ev->data;
     ctx = ngx_http_get_module_ctx(r, ngx_http_helpdesk_module);
     ctx->in_task = 0;
+
+    if (ctx->op.task.kind == HD_TASK_STORE_FILE && !ctx->op.task.ok) {
+        ngx_log_error(NGX_LOG_CRIT, r->connection->log, ctx->op.task.err,
+                      "helpdesk: storing upload \"%s\" in \"%s\" failed at %s",
+                      ctx->op.task.src,
+                      ctx->op.task.store_dir,
+                      ctx->op.task.failed ? ctx->op.task.failed : "?");
+    }
 
     ngx_http_helpdesk_resume(r, ctx, hd_api_task_done(&ctx->op));
 }
@@ -734,6 +780,72 @@ ngx_http_helpdesk_header(ngx_http_request_t *r, const char *name,
 /*
  * Sends a complete response; returns what the caller should finalize with.
  */
+/*
+ * A stored file: the headers that make it a download that no browser will
+ * render or run, then an internal redirect to the location that serves the
+ * store (nginx's static handler: sendfile, ranges, conditional requests).
+ */
+static ngx_int_t
+ngx_http_helpdesk_send_file(ngx_http_request_t *r,
+    ngx_http_helpdesk_ctx_t *ctx, hd_resp_t *resp)
+{
+    u_char                         *p;
+    size_t                          len;
+    ngx_str_t                       uri;
+    ngx_http_helpdesk_main_conf_t  *hmcf;
+
+    hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
+
+    if (hmcf->attach_uri.len == 0) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    len = ngx_strlen(resp->content_type);
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(p, resp->content_type, len);
+    r->headers_out.content_type.data = p;
+    r->headers_out.content_type.len = len;
+    r->headers_out.content_type_len = len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    if (ngx_http_helpdesk_header(r, "X-Request-Id", ctx->request_id.data,
+                                 ctx->request_id.len) != NGX_OK
+        || ngx_http_helpdesk_header(r, "Cache-Control",
+                                    (u_char *) "private, no-store", 17)
+           != NGX_OK
+        || ngx_http_helpdesk_header(r, "Content-Disposition",
+                                    ngx_http_helpdesk_copy(r,
+                                                           resp->disposition),
+                                    ngx_strlen(resp->disposition)) != NGX_OK
+        || ngx_http_helpdesk_header(r, "X-Content-Type-Options",
+                                    (u_char *) "nosniff", 7) != NGX_OK
+        || ngx_http_helpdesk_header(r, "Content-Security-Policy",
+                                    (u_char *) "sandbox; default-src 'none'",
+                                    27) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    len = ngx_strlen(resp->accel);
+    uri.len = hmcf->attach_uri.len + len;
+    uri.data = ngx_pnalloc(r->pool, uri.len);
+    if (uri.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_cpymem(uri.data, hmcf->attach_uri.data, hmcf->attach_uri.len);
+    ngx_memcpy(p, resp->accel, len);
+
+    (void) ngx_http_internal_redirect(r, &uri, NULL);
+
+    return NGX_DONE;
+}
+
+
 static ngx_int_t
 ngx_http_helpdesk_send(ngx_http_request_t *r, hd_resp_t *resp,
     const char *allow)
@@ -749,6 +861,10 @@ ngx_http_helpdesk_send(ngx_http_request_t *r, hd_resp_t *resp,
     }
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_helpdesk_module);
+
+    if (resp->accel != NULL) {
+        return ngx_http_helpdesk_send_file(r, ctx, resp);
+    }
 
     r->headers_out.status = resp->status;
     r->headers_out.content_length_n = resp->body_len;

@@ -14,6 +14,8 @@
  *   helpdesk_oidc_audience aud;       aud,
  *   helpdesk_oidc_roles_claim roles;  where the roles are,
  *   helpdesk_oidc_jwks_file path;     and the keys (kept by the worker)
+ *   helpdesk_attachments dir uri;     the attachment store, and the
+ *                                     internal location serving it
  *   helpdesk_api;                     location: the REST API
  *   helpdesk_metrics;                 location: Prometheus metrics
  *   helpdesk_problem;                 location: problem+json error_page
@@ -24,6 +26,8 @@
 
 static void *ngx_http_helpdesk_create_main_conf(ngx_conf_t *cf);
 static char *ngx_http_helpdesk_init_main_conf(ngx_conf_t *cf, void *conf);
+static char *ngx_http_helpdesk_attachments(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_helpdesk_oidc_check(ngx_conf_t *cf,
     ngx_http_helpdesk_main_conf_t *hmcf);
 static char *ngx_http_helpdesk_set_handler(ngx_conf_t *cf, ngx_command_t *cmd,
@@ -137,6 +141,13 @@ static ngx_command_t  ngx_http_helpdesk_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_helpdesk_main_conf_t, oidc_jwks_file),
+      NULL },
+
+    { ngx_string("helpdesk_attachments"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      ngx_http_helpdesk_attachments,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
       NULL },
 
     { ngx_string("helpdesk_api"),
@@ -429,6 +440,46 @@ ngx_http_helpdesk_oidc_check(ngx_conf_t *cf,
         p[s[i]->len] = '\0';
         s[i]->data = p;
     }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * helpdesk_attachments /var/lib/helpdesk/attachments /_attachments/;
+ * The store directory (absolute; nginx workers must be able to write it)
+ * and the prefix of an `internal` location whose alias is that directory,
+ * through which downloads are served.
+ */
+static char *
+ngx_http_helpdesk_attachments(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_helpdesk_main_conf_t  *hmcf = conf;
+
+    ngx_str_t  *value;
+
+    (void) cmd;
+
+    if (hmcf->attach_dir.len) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (value[1].len < 2 || value[1].data[0] != '/') {
+        return "needs an absolute directory";
+    }
+
+    if (value[2].len < 2 || value[2].data[0] != '/'
+        || value[2].data[value[2].len - 1] != '/')
+    {
+        return "needs a location prefix such as /_attachments/";
+    }
+
+    /* conf tokens are NUL-terminated: the directory is used as a C string */
+
+    hmcf->attach_dir = value[1];
+    hmcf->attach_uri = value[2];
 
     return NGX_CONF_OK;
 }

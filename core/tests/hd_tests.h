@@ -14,6 +14,7 @@ Suite *hd_tokcache_suite(void);
 Suite *hd_buf_suite(void);
 Suite *hd_ticket_suite(void);
 Suite *hd_audit_suite(void);
+Suite *hd_attach_suite(void);
 Suite *hd_cal_suite(void);
 
 #endif
