@@ -362,7 +362,10 @@ hd_api_users_update(hd_op_t *op)
     active = cJSON_GetObjectItemCaseSensitive(body, "active");
     roles = cJSON_GetObjectItemCaseSensitive(body, "roles");
 
-    if ((name != NULL || active != NULL)
+    /* an empty change still answers with the account: administrators
+       only, like any other change to it */
+
+    if ((name != NULL || active != NULL || roles == NULL)
         && !hd_api_users_allowed(op, HD_RBAC_USER_ADMIN, self,
                                  "only administrators change accounts"))
     {

@@ -771,7 +771,7 @@ hd_ticket_query_parse(const char *query, size_t len, hd_ticket_query_t *q,
 {
     int     i, rc;
     char    buf[HD_TICKET_LIST_MAX * 33 + 8], *end;
-    long    limit;
+    double  limit;
 
     memset(q, 0, sizeof(*q));
     memset(err, 0, sizeof(*err));
@@ -817,16 +817,18 @@ hd_ticket_query_parse(const char *query, size_t len, hd_ticket_query_t *q,
         return 0;
     }
 
+    /* a number of at least 1; more than the maximum is clamped to it
+       (limit=1e9 asks for "everything", which is one full page) */
+
     if (rc > 0) {
-        limit = strtol(buf, &end, 10);
-        if (buf[0] < '0' || buf[0] > '9' || *end != '\0' || limit < 1
-            || limit > HD_TICKET_LIMIT_MAX)
-        {
-            hd_ticket_error(err, "limit", "%slimit is an integer from 1 "
-                            "to 100", "");
+        limit = strtod(buf, &end);
+        if (buf[0] < '0' || buf[0] > '9' || *end != '\0' || !(limit >= 1)) {
+            hd_ticket_error(err, "limit", "%slimit is a number of at least "
+                            "1 (at most 100 are returned)", "");
             return 0;
         }
-        q->limit = (int) limit;
+        q->limit = limit > HD_TICKET_LIMIT_MAX ? HD_TICKET_LIMIT_MAX
+                                               : (int) limit;
     }
 
     rc = hd_ticket_arg(query, len, "status", buf, sizeof(buf), err);

@@ -298,6 +298,18 @@ START_TEST(ticket_query_reads_filters)
     ck_assert_int_eq(q.sort, HD_TICKET_SORT_PRIORITY);
     ck_assert_int_eq(q.desc, 0);
     ck_assert_int_eq(q.limit, 100);
+
+    /* more than a page is clamped to one */
+
+    ck_assert(hd_ticket_query_parse("limit=1e9", 9, &q, &err));
+    ck_assert_int_eq(q.limit, HD_TICKET_LIMIT_MAX);
+    ck_assert(hd_ticket_query_parse("limit=101", 9, &q, &err));
+    ck_assert_int_eq(q.limit, HD_TICKET_LIMIT_MAX);
+    ck_assert(hd_ticket_query_parse("limit=99999999999999999999999", 29, &q,
+                                    &err));
+    ck_assert_int_eq(q.limit, HD_TICKET_LIMIT_MAX);
+    ck_assert(hd_ticket_query_parse("limit=7", 7, &q, &err));
+    ck_assert_int_eq(q.limit, 7);
 }
 END_TEST
 
@@ -316,7 +328,10 @@ START_TEST(ticket_query_refuses_what_it_does_not_know)
         { "sort=-", "sort" },
         { "sort=created_at;drop", "sort" },
         { "limit=0", "limit" },
-        { "limit=101", "limit" },
+        { "limit=0.5", "limit" },
+        { "limit=-3", "limit" },
+        { "limit=nan", "limit" },
+        { "limit=1e", "limit" },
         { "limit=ten", "limit" },
         { "priority=P9", "priority" },
         { "status=New", "status" },

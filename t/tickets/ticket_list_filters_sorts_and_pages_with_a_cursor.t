@@ -65,7 +65,8 @@ is_deeply \@by_num, [sort { $b <=> $a } @by_num], '-number sorts highest first';
 
 # bad queries: 400 problem+json naming the argument
 my $first = list('sort=number&limit=2');
-for my $bad ('sort=title', 'sort=created_at%3Bdrop', 'limit=0', 'limit=1000', 'priority=P7',
+for my $bad ('sort=title', 'sort=created_at%3Bdrop', 'sort=id%3Bdrop%20table%20tickets', 'limit=0',
+    'limit=-1', 'limit=x', 'priority=P7',
     'assignee_id=me', 'created_after=yesterday', 'cursor=bm90LWEtY3Vyc29y', 'q=printer',
     "sort=-number&cursor=$first->{next_cursor}")
 {
@@ -73,6 +74,10 @@ for my $bad ('sort=title', 'sort=created_at%3Bdrop', 'limit=0', 'limit=1000', 'p
         ->header_like('Content-Type', qr{application/problem\+json})
         ->json_has('/errors/0/field');
 }
+
+# more than a page is clamped to one page, not refused
+$mgr->t->get_ok($s->url('/api/tickets?limit=1e9&sort=number'))->status_is(200, 'limit=1e9: 200');
+cmp_ok scalar @{ $mgr->t->tx->res->json->{items} }, '<=', 100, 'clamped to at most 100 items';
 
 # requesters list only their own
 $r2->t->get_ok($s->url('/api/tickets?limit=100'))->status_is(200);

@@ -1,0 +1,70 @@
+# Every API endpoint, called by each of the five roles, answers as the RBAC matrix (core/RBAC.md)
+# says. Requests are built so that being allowed shows without changing anything where possible:
+# a PATCH with a stale If-Match is 409 when allowed, an invalid body 400; a refusal is 403, or
+# 404 where the caller may not even know the thing exists (a requester and other people's
+# accounts). The ticket is a requester's, in the agent's and team lead's team.
+use strict;
+use warnings;
+use Test::More;
+use HD::Stack;
+
+my $s = HD::Stack->new(seed => 1);
+my @roles = qw(requester agent lead manager admin);
+my %c = map { $_ => $s->login("$_\@example.com") } @roles;
+my $t = $s->create_ticket($c{requester}, title => 'Matrix');
+$s->psql("update tickets set team_id = (select id from teams where name = 'Service Desk') where id = '$t->{id}'");
+$c{agent}->t->post_ok($s->url("/api/tickets/$t->{id}/attachments?filename=a.txt") => $c{agent}->h => 'x')
+    ->status_is(201);
+my $att = $c{agent}->t->tx->res->json->{id};
+my $other = $s->user_id('requester2@example.com');
+my $team = $s->psql('select id from teams order by name limit 1');
+my $region = $s->psql('select id from regions order by name limit 1');
+my $tk = $t->{id};
+
+#   method  path                               body         headers               requester agent lead manager admin
+my @matrix = (
+    [ GET   => '/api/me',                      undef, undef,                          200, 200, 200, 200, 200 ],
+    [ GET   => '/api/me/tokens',               undef, undef,                          200, 200, 200, 200, 200 ],
+    [ GET   => '/api/teams',                   undef, undef,                          403, 200, 200, 200, 200 ],
+    [ GET   => '/api/regions',                 undef, undef,                          403, 200, 200, 200, 200 ],
+    [ GET   => '/api/users',                   undef, undef,                          404, 200, 200, 200, 200 ],
+    [ POST  => '/api/users',                   {},    undef,                          404, 403, 403, 403, 400 ],
+    [ PATCH => "/api/users/$other",            {},    undef,                          404, 403, 403, 403, 200 ],
+    [ POST  => '/api/teams',                   {},    undef,                          403, 403, 403, 400, 400 ],
+    [ PATCH => "/api/teams/$team",             {},    undef,                          403, 403, 403, 200, 200 ],
+    [ POST  => '/api/regions',                 {},    undef,                          403, 403, 403, 403, 400 ],
+    [ PATCH => "/api/regions/$region",         {},    undef,                          403, 403, 403, 403, 200 ],
+    [ POST  => '/api/tickets',                 {},    undef,                          400, 400, 400, 400, 400 ],
+    [ GET   => '/api/tickets',                 undef, undef,                          200, 200, 200, 200, 200 ],
+    [ GET   => "/api/tickets/$tk",             undef, undef,                          200, 200, 200, 200, 200 ],
+    [ PATCH => "/api/tickets/$tk",             { title => 'x' }, { 'If-Match' => '"999"' },
+                                                                                      403, 409, 409, 409, 409 ],
+    [ POST  => "/api/tickets/$tk/comments",    {},    undef,                          400, 400, 400, 400, 400 ],
+    [ GET   => "/api/tickets/$tk/timeline",    undef, undef,                          200, 200, 200, 200, 200 ],
+    [ GET   => "/api/tickets/$tk/audit",       undef, undef,                          403, 200, 200, 200, 200 ],
+    [ GET   => '/api/workflow',                undef, undef,                          200, 200, 200, 200, 200 ],
+    [ PUT   => '/api/workflow',                {},    undef,                          403, 403, 403, 403, 400 ],
+    [ GET   => "/api/tickets/$tk/attachments", undef, undef,                          200, 200, 200, 200, 200 ],
+    [ GET   => "/api/attachments/$att",        undef, undef,                          200, 200, 200, 200, 200 ],
+);
+
+my $tickets_now = sub { $s->psql(q{select md5(concat_ws('#', (select string_agg(t::text, ';' order by id) from tickets t),
+    (select string_agg(c::text, ';' order by id) from ticket_comments c),
+    (select count(*) from attachments)))}) };
+my $before = $tickets_now->();
+for my $row (@matrix) {
+    my ($method, $path, $body, $headers, @want) = @$row;
+    for my $i (0 .. $#roles) {
+        my $cl = $c{ $roles[$i] };
+        my $tx = $cl->ua->build_tx($method => $s->url($path) => $cl->h(%{ $headers // {} })
+            => (defined $body ? (json => $body) : ()));
+        $cl->ua->start($tx);
+        my $name = "$roles[$i]: $method " . ($path =~ s/[0-9a-f]{8}-[0-9a-f-]{27}/{id}/gr);
+        is $tx->res->code, $want[$i], $name or diag $tx->res->body;
+        like $tx->res->headers->content_type // '', qr{^application/problem\+json}, "$name: problem+json"
+            if $want[$i] >= 400;
+    }
+}
+is $tickets_now->(), $before, 'no ticket, comment or attachment changed along the way';
+
+done_testing;
