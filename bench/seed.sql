@@ -360,8 +360,9 @@ select def from seed_indexes \gexec
 
 commit;
 
-analyze tickets;
-analyze ticket_comments;
+-- vacuum, not just analyze: the visibility map of a table in steady state
+vacuum (analyze) tickets;
+vacuum (analyze) ticket_comments;
 analyze users;
 analyze user_roles;
 analyze team_members;
