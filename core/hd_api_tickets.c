@@ -38,6 +38,8 @@ enum {
     HD_TA_TICKET
 };
 
+/* every route on one ticket starts with it: prepared once per connection */
+static const char  hd_ticket_access_name[] = "hd_ticket_access";
 static const char  hd_ticket_access_sql[] =
     "select id, version, status, is_requester, is_watcher, is_assignee, "
     "in_team, ticket::text from ticket_access($1::uuid, $2::bigint, "
@@ -208,6 +210,7 @@ hd_api_ticket_load(hd_op_t *op,
     }
 
     hd_plan_start(&op->plan, hd_ticket_access_sql, next);
+    op->plan.name = hd_ticket_access_name;
     hd_plan_param(&op->plan, op->u.ticket.ref.id[0]
                              ? op->u.ticket.ref.id : NULL);
 
@@ -636,7 +639,8 @@ hd_api_tickets_audit(hd_op_t *op)
     HD_TL_RANGE("created_at", "created_after", ">=")                         \
     HD_TL_RANGE("created_at", "created_before", "<")                         \
     HD_TL_RANGE("updated_at", "updated_after", ">=")                         \
-    HD_TL_RANGE("updated_at", "updated_before", "<")
+    HD_TL_RANGE("updated_at", "updated_before", "<")                        \
+    HD_TL_RANGE("created_at", "updated_before", "<")  /* implied, indexed */
 
 #define HD_TL_SQL(col, type, cmp, dir)                                       \
     "select ticket_summary_json(t)::text, t." col "::text, t.id::text"       \
