@@ -202,6 +202,7 @@ struct hd_op_s {
             long             if_match;              /* PATCH */
             unsigned         rels;                  /* HD_REL_* */
             int              internal;              /* comment */
+            char             user[HD_UUID_LEN + 1]; /* watcher */
         } ticket;
     } u;
 };

@@ -149,6 +149,10 @@ hd_api_envelope(hd_op_t *op, const PGresult *res)
 
     status = atoi(PQgetvalue(res, 0, 0));
 
+    if (status == 204) {
+        return hd_api_no_content(op);
+    }
+
     if (status >= 200 && status < 300) {
         return hd_api_ticket_text(op, status, res, 1);
     }
@@ -165,12 +169,7 @@ hd_api_ticket_field_error(hd_op_t *op, const hd_ticket_error_t *err)
 }
 
 
-/*
- * The policy's answer for action on the loaded ticket; on a refusal the
- * response is set (403, or 404 when the caller may not see the ticket)
- * and 0 returned.
- */
-static int
+int
 hd_api_ticket_allowed(hd_op_t *op, hd_rbac_action_t action)
 {
     switch (hd_rbac_decide(op->me.roles, action, op->u.ticket.rels,
@@ -191,11 +190,7 @@ hd_api_ticket_allowed(hd_op_t *op, hd_rbac_action_t action)
 }
 
 
-/*
- * Step one of every route on one ticket: parse the path's reference and
- * load the ticket with the caller's relations; next decides.
- */
-static hd_api_rc_t
+hd_api_rc_t
 hd_api_ticket_load(hd_op_t *op,
     hd_api_rc_t (*next)(hd_op_t *op, const PGresult *res))
 {
@@ -224,11 +219,7 @@ hd_api_ticket_load(hd_op_t *op,
 }
 
 
-/*
- * Reads ticket_access()'s row into op->u.ticket.  Returns 0 (answering
- * 404) when there was none.
- */
-static int
+int
 hd_api_ticket_loaded(hd_op_t *op, const PGresult *res)
 {
     unsigned  rels;
@@ -880,4 +871,34 @@ hd_api_tickets_list(hd_op_t *op)
     free(ranges);
 
     return hd_plan_query(op);
+}
+
+
+/* DELETE /api/tickets/{id}: soft delete */
+
+static hd_api_rc_t
+hd_api_tickets_delete_loaded(hd_op_t *op, const PGresult *res)
+{
+    if (!hd_api_ticket_loaded(op, res)
+        || !hd_api_ticket_allowed(op, HD_RBAC_TICKET_READ)
+        || !hd_api_ticket_allowed(op, HD_RBAC_TICKET_DELETE))
+    {
+        return HD_API_RESPOND;
+    }
+
+    hd_plan_start(&op->plan, "select status, body::text from ticket_delete("
+                  "$1::uuid, $2::uuid, $3::inet, $4)", hd_api_envelope);
+    hd_plan_param(&op->plan, op->me.user_id);
+    hd_plan_param(&op->plan, op->u.ticket.id);
+    hd_plan_param(&op->plan, op->req->ip);
+    hd_plan_param(&op->plan, op->req->ua);
+
+    return hd_plan_query(op);
+}
+
+
+hd_api_rc_t
+hd_api_tickets_delete(hd_op_t *op)
+{
+    return hd_api_ticket_load(op, hd_api_tickets_delete_loaded);
 }
