@@ -226,6 +226,7 @@ struct hd_op_s {
             unsigned         rels;                  /* HD_REL_* */
             int              internal;              /* comment */
             char             filename[256];         /* attachment */
+            char             user[HD_UUID_LEN + 1]; /* watcher */
         } ticket;
     } u;
 };

@@ -46,21 +46,14 @@ hd_api_rc_t hd_api_tickets_update(hd_op_t *op);
 hd_api_rc_t hd_api_tickets_comment(hd_op_t *op);
 hd_api_rc_t hd_api_tickets_timeline(hd_op_t *op);
 hd_api_rc_t hd_api_tickets_audit(hd_op_t *op);
+hd_api_rc_t hd_api_tickets_delete(hd_op_t *op);
+hd_api_rc_t hd_api_watchers_list(hd_op_t *op);
+hd_api_rc_t hd_api_watchers_add(hd_op_t *op);
+hd_api_rc_t hd_api_watchers_remove(hd_op_t *op);
 hd_api_rc_t hd_api_workflow_get(hd_op_t *op);
 hd_api_rc_t hd_api_attachments_upload(hd_op_t *op);
 hd_api_rc_t hd_api_attachments_list(hd_op_t *op);
 hd_api_rc_t hd_api_attachments_get(hd_op_t *op);
-
-/*
- * Routes on one ticket (hd_api_tickets.c): load the ticket named by the
- * path's {id} with the caller's relations, then next; in next,
- * hd_api_ticket_loaded() reads the row (0: answered 404) and
- * hd_api_ticket_allowed() asks the policy (0: answered 403 or 404).
- */
-hd_api_rc_t hd_api_ticket_load(hd_op_t *op,
-    hd_api_rc_t (*next)(hd_op_t *op, const PGresult *res));
-int hd_api_ticket_loaded(hd_op_t *op, const PGresult *res);
-int hd_api_ticket_allowed(hd_op_t *op, hd_rbac_action_t action);
 hd_api_rc_t hd_api_workflow_put(hd_op_t *op);
 
 /*
@@ -126,6 +119,28 @@ hd_api_rc_t hd_api_envelope(hd_op_t *op, const PGresult *res);
  * added to the problem document as they are.  ext_json may be NULL.
  */
 hd_api_rc_t hd_api_fail_ext(hd_op_t *op, int status, const char *ext_json);
+
+/*
+ * Step one of every route on one ticket (hd_api_tickets.c): parses the
+ * path's first parameter (an id or TKT-n) and loads the ticket with the
+ * caller's relations to it (ticket_access()); next decides, starting with
+ * hd_api_ticket_loaded().
+ */
+hd_api_rc_t hd_api_ticket_load(hd_op_t *op,
+    hd_api_rc_t (*next)(hd_op_t *op, const PGresult *res));
+
+/*
+ * Reads ticket_access()'s row into op->u.ticket.  Returns 0 (answering
+ * 404) when there was none.
+ */
+int hd_api_ticket_loaded(hd_op_t *op, const PGresult *res);
+
+/*
+ * The policy's answer for action on the loaded ticket; on a refusal the
+ * response is set (403, or 404 when the caller may not see the ticket)
+ * and 0 returned.
+ */
+int hd_api_ticket_allowed(hd_op_t *op, hd_rbac_action_t action);
 
 /* The principal's roles as a SQL text[] literal is not needed: see SQL. */
 

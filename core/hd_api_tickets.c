@@ -151,6 +151,10 @@ hd_api_envelope(hd_op_t *op, const PGresult *res)
 
     status = atoi(PQgetvalue(res, 0, 0));
 
+    if (status == 204) {
+        return hd_api_no_content(op);
+    }
+
     if (status >= 200 && status < 300) {
         return hd_api_ticket_text(op, status, res, 1);
     }
@@ -884,4 +888,34 @@ hd_api_tickets_list(hd_op_t *op)
     free(ranges);
 
     return hd_plan_query(op);
+}
+
+
+/* DELETE /api/tickets/{id}: soft delete */
+
+static hd_api_rc_t
+hd_api_tickets_delete_loaded(hd_op_t *op, const PGresult *res)
+{
+    if (!hd_api_ticket_loaded(op, res)
+        || !hd_api_ticket_allowed(op, HD_RBAC_TICKET_READ)
+        || !hd_api_ticket_allowed(op, HD_RBAC_TICKET_DELETE))
+    {
+        return HD_API_RESPOND;
+    }
+
+    hd_plan_start(&op->plan, "select status, body::text from ticket_delete("
+                  "$1::uuid, $2::uuid, $3::inet, $4)", hd_api_envelope);
+    hd_plan_param(&op->plan, op->me.user_id);
+    hd_plan_param(&op->plan, op->u.ticket.id);
+    hd_plan_param(&op->plan, op->req->ip);
+    hd_plan_param(&op->plan, op->req->ua);
+
+    return hd_plan_query(op);
+}
+
+
+hd_api_rc_t
+hd_api_tickets_delete(hd_op_t *op)
+{
+    return hd_api_ticket_load(op, hd_api_tickets_delete_loaded);
 }

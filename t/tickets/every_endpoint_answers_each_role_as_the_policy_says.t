@@ -44,6 +44,8 @@ my @matrix = (
     [ GET   => "/api/tickets/$tk/audit",       undef, undef,                          403, 200, 200, 200, 200 ],
     [ GET   => '/api/workflow',                undef, undef,                          200, 200, 200, 200, 200 ],
     [ PUT   => '/api/workflow',                {},    undef,                          403, 403, 403, 403, 400 ],
+    [ GET   => "/api/tickets/$tk/watchers",    undef, undef,                          200, 200, 200, 200, 200 ],
+    [ POST  => "/api/tickets/$tk/watchers",    {},    undef,                          400, 400, 400, 400, 400 ],
     [ GET   => "/api/tickets/$tk/attachments", undef, undef,                          200, 200, 200, 200, 200 ],
     [ GET   => "/api/attachments/$att",        undef, undef,                          200, 200, 200, 200, 200 ],
 );
