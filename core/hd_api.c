@@ -53,6 +53,7 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_ATTACHMENTS_GET] = hd_api_attachments_get,
     [HD_ROUTE_TICKETS_AUDIT] = hd_api_tickets_audit,
     [HD_ROUTE_TICKETS_DELETE] = hd_api_tickets_delete,
+    [HD_ROUTE_TICKETS_BULK] = hd_api_tickets_bulk,
     [HD_ROUTE_WATCHERS_LIST] = hd_api_watchers_list,
     [HD_ROUTE_WATCHERS_ADD] = hd_api_watchers_add,
     [HD_ROUTE_WATCHERS_REMOVE] = hd_api_watchers_remove,

@@ -47,6 +47,7 @@ hd_api_rc_t hd_api_tickets_comment(hd_op_t *op);
 hd_api_rc_t hd_api_tickets_timeline(hd_op_t *op);
 hd_api_rc_t hd_api_tickets_audit(hd_op_t *op);
 hd_api_rc_t hd_api_tickets_delete(hd_op_t *op);
+hd_api_rc_t hd_api_tickets_bulk(hd_op_t *op);
 hd_api_rc_t hd_api_watchers_list(hd_op_t *op);
 hd_api_rc_t hd_api_watchers_add(hd_op_t *op);
 hd_api_rc_t hd_api_watchers_remove(hd_op_t *op);

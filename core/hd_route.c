@@ -81,6 +81,8 @@ static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
       "attachments_get", 0, -1, 0 },
     { HD_ROUTE_TICKETS_DELETE, "DELETE", "/api/tickets/{id}",
       "tickets_delete", 0, -1, 0 },
+    { HD_ROUTE_TICKETS_BULK, "POST", "/api/tickets/bulk", "tickets_bulk",
+      HD_JSON, HD_RBAC_TICKET_BULK, HD_REL_NONE },
     { HD_ROUTE_WATCHERS_LIST, "GET", "/api/tickets/{id}/watchers",
       "watchers_list", 0, -1, 0 },
     { HD_ROUTE_WATCHERS_ADD, "POST", "/api/tickets/{id}/watchers",

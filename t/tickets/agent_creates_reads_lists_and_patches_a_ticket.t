@@ -67,12 +67,14 @@ is $s->psql("select diff_json->>'priority' from audit_events where entity_id = '
     . " and action = 'ticket.updated' order by id limit 1"), '["P2", "P1"]', 'the event carries the diff';
 
 is $s->psql("select string_agg(kind, ' ' order by created_at, kind) from jobs where payload->>'ticket_id' = '$id'"),
-    'ticket.created ticket.status_changed ticket.updated ticket.updated',
-    'outbox jobs for the create, the status change and each update';
+    'ticket.assigned ticket.created ticket.status_changed ticket.updated ticket.updated',
+    'outbox jobs for the create, its round-robin assignment (Service Desk), the status change and each update';
 is $s->psql("select payload->>'to' from jobs where kind = 'ticket.status_changed'"), 'in_progress';
 
 $agent->t->get_ok($s->url("/api/tickets/$id/audit"))->status_is(200)
-    ->json_is('/items/0/action', 'ticket.created')->json_is('/items/1/diff/status', ['new', 'in_progress']);
+    ->json_is('/items/0/action', 'ticket.created')
+    ->json_is('/items/1/action', 'ticket.assigned', 'then Service Desk\'s round robin assigns it')
+    ->json_is('/items/1/actor_type', 'system')->json_is('/items/2/diff/status', ['new', 'in_progress']);
 
 # a token-authenticated client files api tickets
 $agent->t->post_ok($s->url('/api/me/tokens') => $agent->h => json => { name => 'script' })->status_is(201);

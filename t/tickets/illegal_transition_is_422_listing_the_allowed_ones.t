@@ -60,6 +60,8 @@ is $s->psql("select string_agg(concat_ws(':', coalesce(from_status, '-'), to_sta
     'one history row per change, with actor and note';
 is $s->psql("select count(*) from jobs where kind = 'ticket.status_changed' and payload->>'ticket_id' = '$t->{id}'"),
     10, 'an outbox job per status change';
-is $s->psql("select count(*) from jobs where kind = 'ticket.assigned'"), 1, 'and one for the assignment';
+is $s->psql("select count(*) from jobs where kind = 'ticket.assigned' and payload->>'assignee_id' = '"
+    . $s->user_id('agent@example.com') . "'"), 1,
+    'and one for the assignment to Alex (by hand, or already by Service Desk\'s round robin)';
 
 done_testing;
