@@ -174,13 +174,7 @@ hd_api_attachments_found(hd_op_t *op, const PGresult *res)
         return hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
     }
 
-    rels = HD_REL_NONE;
-    rels |= *PQgetvalue(res, 0, HD_AA_IS_REQUESTER) == 't'
-            ? HD_REL_REQUESTER : 0;
-    rels |= *PQgetvalue(res, 0, HD_AA_IS_WATCHER) == 't' ? HD_REL_WATCHER : 0;
-    rels |= *PQgetvalue(res, 0, HD_AA_IS_ASSIGNEE) == 't'
-            ? HD_REL_ASSIGNEE : 0;
-    rels |= *PQgetvalue(res, 0, HD_AA_IN_TEAM) == 't' ? HD_REL_TEAM : 0;
+    rels = hd_api_ticket_rels(res, HD_AA_IS_REQUESTER);
     op->u.ticket.rels = rels;
 
     /* a file the caller may not see is one that does not exist */

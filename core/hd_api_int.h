@@ -136,6 +136,10 @@ hd_api_rc_t hd_api_ticket_load(hd_op_t *op,
  */
 int hd_api_ticket_loaded(hd_op_t *op, const PGresult *res);
 
+/* The caller's relations (HD_REL_*) from the four boolean columns that
+   start at col: is_requester, is_watcher, is_assignee, in_team. */
+unsigned hd_api_ticket_rels(const PGresult *res, int col);
+
 /*
  * The policy's answer for action on the loaded ticket; on a refusal the
  * response is set (403, or 404 when the caller may not see the ticket)

@@ -232,14 +232,32 @@ hd_api_ticket_load(hd_op_t *op,
 
 
 /*
+ * The caller's relations from four boolean columns from col on:
+ * is_requester, is_watcher, is_assignee, in_team (ticket_access() and
+ * attachment_access() return them in that order).
+ */
+unsigned
+hd_api_ticket_rels(const PGresult *res, int col)
+{
+    unsigned  rels;
+
+    rels = HD_REL_NONE;
+    rels |= *PQgetvalue(res, 0, col) == 't' ? HD_REL_REQUESTER : 0;
+    rels |= *PQgetvalue(res, 0, col + 1) == 't' ? HD_REL_WATCHER : 0;
+    rels |= *PQgetvalue(res, 0, col + 2) == 't' ? HD_REL_ASSIGNEE : 0;
+    rels |= *PQgetvalue(res, 0, col + 3) == 't' ? HD_REL_TEAM : 0;
+
+    return rels;
+}
+
+
+/*
  * Reads ticket_access()'s row into op->u.ticket.  Returns 0 (answering
  * 404) when there was none.
  */
 int
 hd_api_ticket_loaded(hd_op_t *op, const PGresult *res)
 {
-    unsigned  rels;
-
     if (PQntuples(res) != 1) {
         hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
         return 0;
@@ -249,14 +267,7 @@ hd_api_ticket_loaded(hd_op_t *op, const PGresult *res)
              PQgetvalue(res, 0, HD_TA_ID));
     op->u.ticket.version = atol(PQgetvalue(res, 0, HD_TA_VERSION));
 
-    rels = HD_REL_NONE;
-    rels |= *PQgetvalue(res, 0, HD_TA_IS_REQUESTER) == 't'
-            ? HD_REL_REQUESTER : 0;
-    rels |= *PQgetvalue(res, 0, HD_TA_IS_WATCHER) == 't' ? HD_REL_WATCHER : 0;
-    rels |= *PQgetvalue(res, 0, HD_TA_IS_ASSIGNEE) == 't'
-            ? HD_REL_ASSIGNEE : 0;
-    rels |= *PQgetvalue(res, 0, HD_TA_IN_TEAM) == 't' ? HD_REL_TEAM : 0;
-    op->u.ticket.rels = rels;
+    op->u.ticket.rels = hd_api_ticket_rels(res, HD_TA_IS_REQUESTER);
 
     return 1;
 }
