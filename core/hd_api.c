@@ -59,6 +59,11 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_WATCHERS_REMOVE] = hd_api_watchers_remove,
     [HD_ROUTE_WORKFLOW_GET] = hd_api_workflow_get,
     [HD_ROUTE_WORKFLOW_PUT] = hd_api_workflow_put,
+    [HD_ROUTE_REPLIES_LIST] = hd_api_replies_list,
+    [HD_ROUTE_REPLIES_CREATE] = hd_api_replies_create,
+    [HD_ROUTE_REPLIES_UPDATE] = hd_api_replies_update,
+    [HD_ROUTE_REPLIES_DELETE] = hd_api_replies_delete,
+    [HD_ROUTE_REPLIES_RENDER] = hd_api_replies_render,
 };
 
 

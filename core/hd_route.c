@@ -93,6 +93,20 @@ static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
       HD_RBAC_WORKFLOW_READ, HD_REL_NONE },
     { HD_ROUTE_WORKFLOW_PUT, "PUT", "/api/workflow", "workflow_put",
       HD_JSON, HD_RBAC_WORKFLOW_ADMIN, HD_REL_NONE },
+
+    /* saved replies: sharing and changing shared ones needs
+       saved_reply.admin too, decided by the handler */
+    { HD_ROUTE_REPLIES_LIST, "GET", "/api/saved-replies", "replies_list", 0,
+      HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
+    { HD_ROUTE_REPLIES_CREATE, "POST", "/api/saved-replies",
+      "replies_create", HD_JSON, HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
+    { HD_ROUTE_REPLIES_UPDATE, "PATCH", "/api/saved-replies/{id}",
+      "replies_update", HD_JSON, HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
+    { HD_ROUTE_REPLIES_DELETE, "DELETE", "/api/saved-replies/{id}",
+      "replies_delete", 0, HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
+    { HD_ROUTE_REPLIES_RENDER, "POST",
+      "/api/tickets/{id}/saved-replies/{reply_id}/render", "replies_render",
+      0, HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
 };
 
 
