@@ -146,6 +146,14 @@ $(BUILD)/fuzz/%: fuzz/%.c $(CORE_SRCS) $(CORE_HDRS)
 	clang -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) -Icore \
 	    -I/usr/include/postgresql $< $(CORE_SRCS) -o $@ $(CORE_LIBS)
 
+# fuzz_mime also links the worker's MIME parser and GMime (worker/worker.mk).
+$(BUILD)/fuzz/fuzz_mime: fuzz/fuzz_mime.c worker/wk_mime.c worker/wk_store.c \
+                         worker/wk_mail.h $(CORE_SRCS) $(CORE_HDRS)
+	@mkdir -p $(@D)
+	clang -g -O1 -fsanitize=fuzzer,address,undefined $(WARN) -Icore -Iworker \
+	    -I/usr/include/postgresql $(WORKER_GMIME_CFLAGS) $< worker/wk_mime.c \
+	    worker/wk_store.c $(CORE_SRCS) -o $@ $(CORE_LIBS) $(WORKER_GMIME_LIBS)
+
 fuzz: $(FUZZ_TARGETS)
 	@for f in $(FUZZ_TARGETS); do \
 	    mkdir -p $(BUILD)/fuzz/corpus-$$(basename $$f); \

@@ -12,6 +12,7 @@ PACKAGES=(
 	libicu-dev
 	check libmojolicious-perl wrk
 	clang libclang-rt-14-dev openssl
+	libgmime-3.0-dev dovecot-imapd
 )
 
 # The tests' OIDC provider runs on Node.js with npm. This kind of machine ships both (NodeSource

@@ -24,6 +24,11 @@
 #   HD_OIDC_ISSUER, HD_OIDC_AUDIENCE, HD_OIDC_ROLES_CLAIM
 #                  when HD_OIDC_ISSUER is set, nginx accepts that issuer's access tokens and the
 #                  worker keeps its keys in $HD_VAR/oidc/jwks.json (HD_OIDC_REFRESH seconds, default 300)
+#   HD_MAIL_IN_URL imap[s]://host:port the worker polls for inbound mail (default: none);
+#                  HD_MAIL_IN_USER, HD_MAIL_IN_PASSWORD, HD_MAIL_IN_FOLDERS (INBOX),
+#                  HD_MAIL_IN_INTERVAL (60 s), HD_MAIL_IN_AUTO_CREATE (on), HD_MAIL_IN_RATE_LIMIT (20),
+#                  HD_MAIL_IN_MAX_ATTACHMENT (26214400 bytes), HD_MAIL_IN_ADDRESSES (our own),
+#                  HD_MAIL_IN_TEST_CRASH (tests only: stored|committed, see worker/wk_mail_in.c)
 #   HD_PG_TEMPLATE tests only: a freshly initdb'd cluster is kept here and copied instead of
 #                  running initdb again (the caller creates and removes it; unset = no cache)
 set -euo pipefail
@@ -47,6 +52,7 @@ HD_OIDC_AUDIENCE=${HD_OIDC_AUDIENCE:-helpdesk}
 HD_OIDC_ROLES_CLAIM=${HD_OIDC_ROLES_CLAIM:-roles}
 HD_OIDC_REFRESH=${HD_OIDC_REFRESH:-300}
 HD_PG_TEMPLATE=${HD_PG_TEMPLATE:-}
+HD_MAIL_IN_URL=${HD_MAIL_IN_URL:-}
 
 PGBIN=/usr/lib/postgresql/15/bin
 NGINX=/usr/sbin/nginx
@@ -398,6 +404,17 @@ cmd_init() {
 		oidc_issuer = $HD_OIDC_ISSUER
 		oidc_jwks_file = $HD_VAR/oidc/jwks.json
 		oidc_refresh_seconds = $HD_OIDC_REFRESH
+		attachments_dir = $HD_VAR/attachments
+		mail_in_url = $HD_MAIL_IN_URL
+		mail_in_user = ${HD_MAIL_IN_USER:-}
+		mail_in_password = ${HD_MAIL_IN_PASSWORD:-}
+		mail_in_folders = ${HD_MAIL_IN_FOLDERS:-INBOX}
+		mail_in_interval = ${HD_MAIL_IN_INTERVAL:-60}
+		mail_in_auto_create = ${HD_MAIL_IN_AUTO_CREATE:-on}
+		mail_in_rate_limit = ${HD_MAIL_IN_RATE_LIMIT:-20}
+		mail_in_max_attachment = ${HD_MAIL_IN_MAX_ATTACHMENT:-26214400}
+		mail_in_addresses = ${HD_MAIL_IN_ADDRESSES:-}
+		mail_in_test_crash = ${HD_MAIL_IN_TEST_CRASH:-}
 	EOF
 	worker_cli migrate
 	if [ "$HD_SEED" = 1 ]; then

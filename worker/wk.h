@@ -14,6 +14,8 @@
  *   wk_user.c      `user add|passwd|list`: local accounts from the shell
  *   wk_oidc.c      `oidc-refresh`: the issuer's JWKS into a file, atomically
  *   wk_audit.c     `audit verify`: the audit log's hash chain, recomputed
+ *   wk_mail_in.c   inbound email: IMAP poller, stored mail → tickets
+ *                  (with wk_mime.c and wk_store.c; see wk_mail.h)
  */
 
 #ifndef WK_H
@@ -161,6 +163,20 @@ wk_oidc_rc_t wk_oidc_refresh(const wk_config_t *cfg,
 
 /* Release libcurl's global state (at exit; harmless when never used). */
 void wk_oidc_cleanup(void);
+
+
+/* wk_mail_in.c — inbound email (settings: mail_in_*, attachments_dir) */
+
+/* Read the mail-in settings from cfg's file.  0, or -1 (logged). */
+int wk_mail_in_init(const wk_config_t *cfg);
+
+/*
+ * Poll the IMAP folders whose round has come and process stored mail, on
+ * conn.  Returns 0, or -1 when the database connection broke.
+ */
+int wk_mail_in_session(PGconn *conn, volatile sig_atomic_t *stop);
+
+void wk_mail_in_cleanup(void);
 
 
 /* Commands.  Each returns a WK_EXIT_* code. */

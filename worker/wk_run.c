@@ -193,6 +193,11 @@ wk_run_session(PGconn *conn)
     while (!wk_run_stop) {
         wk_run_duties();
 
+        /* inbound email needs the database */
+        if (wk_mail_in_session(conn, &wk_run_stop) != 0) {
+            goto lost;
+        }
+
         pfd.fd = PQsocket(conn);
         pfd.events = POLLIN;
         pfd.revents = 0;
@@ -259,6 +264,10 @@ wk_run(const wk_config_t *cfg)
     wk_log_timestamps(1);
     wk_log("starting %s %s", WK_NAME, HD_VERSION);
 
+    if (wk_mail_in_init(cfg) != 0) {
+        return WK_EXIT_FAIL;
+    }
+
     if (wk_run_oidc_on) {
         wk_log("oidc: keeping the keys of %s in %s, refreshed every %d s",
                cfg->oidc_issuer, cfg->oidc_jwks_file,
@@ -295,6 +304,7 @@ wk_run(const wk_config_t *cfg)
     }
 
     wk_log("stopping on %s", wk_run_stop == SIGINT ? "SIGINT" : "SIGTERM");
+    wk_mail_in_cleanup();
     wk_oidc_cleanup();
 
     return WK_EXIT_OK;

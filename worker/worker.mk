@@ -17,12 +17,21 @@ WORKER_CFLAGS   = $(HD_CFLAGS) -Wall -Wextra -Werror -std=gnu11 \
                   $(if $(HD_VERSION),-DHD_VERSION='"$(HD_VERSION)"')
 WORKER_LIBS    := $(CORE_LIB) -lcurl -lcjson -lpq -lcrypto -largon2
 
+# GMime 3 (and GLib under it) parse inbound mail; only wk_mime.c includes it.
+WORKER_GMIME_CFLAGS := $(shell pkg-config --cflags gmime-3.0 2>/dev/null)
+WORKER_GMIME_LIBS   := $(shell pkg-config --libs gmime-3.0 2>/dev/null)
+WORKER_LIBS    += $(WORKER_GMIME_LIBS)
+
 $(WORKER_BIN): $(WORKER_OBJS) $(CORE_LIB)
 	$(CC) $(WORKER_CFLAGS) $(LDFLAGS) -o $@ $(WORKER_OBJS) $(WORKER_LIBS)
 
 $(WORKER_OBJDIR)/%.o: worker/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WORKER_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(WORKER_OBJDIR)/wk_mime.o: worker/wk_mime.c
+	@mkdir -p $(@D)
+	$(CC) $(WORKER_CFLAGS) $(WORKER_GMIME_CFLAGS) -MMD -MP -c -o $@ $<
 
 # seed_demo.sql -> a C array (od is in coreutils; no xxd needed).
 $(WORKER_OBJDIR)/seed_demo.c: worker/seed_demo.sql worker/worker.mk

@@ -15,6 +15,10 @@ package HD::Stack;
 # HD::Stack->new(oidc => {accounts => {...}}) also starts a real OIDC provider (HD::OIDC, $s->idp)
 # and points the stack at it; env => {NAME => value} passes more settings to conf/stack.sh.
 #
+# Inbound email: HD::Stack->new(imap => HD::Dovecot->new) points the worker at that IMAP server
+# (its INBOX, polled every second; more settings as env HD_MAIL_IN_*); $s->wait_inbound($n)
+# waits until $n inbound mails are finished (processed, quarantined or ignored).
+#
 # Tickets: $s->create_ticket($client, %fields) files one (dies unless 201); $s->tickets_fingerprint
 # is a digest of everything ticket writes touch, for "nothing changed" checks. Saved replies:
 # $s->create_saved_reply($client, %fields) and $s->saved_replies_fingerprint likewise.
@@ -68,6 +72,13 @@ sub new {
         seed       => $opt{seed}       // 0,
         extra_env  => { %{ $opt{env} // {} } },
     }, $class;
+
+    if (my $imap = $opt{imap}) {
+        $self->{extra_env}{HD_MAIL_IN_URL}      //= $imap->url;
+        $self->{extra_env}{HD_MAIL_IN_USER}     //= $imap->user;
+        $self->{extra_env}{HD_MAIL_IN_PASSWORD} //= $imap->password;
+        $self->{extra_env}{HD_MAIL_IN_INTERVAL} //= 1;
+    }
 
     if (my $o = $opt{oidc}) {
         require HD::OIDC;
@@ -418,6 +429,20 @@ sub tickets_fingerprint {
            from ticket_transitions),
         (select concat_ws(',', count(*), max(id)) from audit_events),
         (select count(*) from jobs)))});
+}
+
+# ------------------------------------------------------------------------------ inbound email
+
+# Wait (up to $timeout s, default 20) until at least $n inbound mails are finished; returns how
+# many are.
+sub wait_inbound {
+    my ($self, $n, $timeout) = @_;
+    my $done = 0;
+    wait_for($timeout // 20, sub {
+        $done = $self->psql("select count(*) from email_inbound where status <> 'received'");
+        $done >= $n;
+    }, 0.1);
+    return $done;
 }
 
 # ------------------------------------------------------------------------------ saved replies

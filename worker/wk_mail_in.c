@@ -1,0 +1,665 @@
+/*
+ * wk_mail_in.c — inbound email: the IMAP poller and the processing of
+ * stored mail, run from the worker loop (wk_run.c) while it has a database
+ * connection.
+ *
+ * For each configured folder, every round: list the UIDs that do not yet
+ * carry our keyword ($HelpdeskIngested), fetch each message (libcurl
+ * imap:// or imaps://, password or XOAUTH2 bearer), then
+ *   1. store the raw bytes in the attachment store (content-addressed) and
+ *      an email_inbound row keyed by the Message-ID (or "sha256:<hex>")
+ *      in status 'received' — a second copy of the same mail finds the row;
+ *   2. parse it (wk_mime.c) and call email_ingest() (migrations/
+ *      0012_email_in.sql), one transaction that writes the ticket or
+ *      comment and marks the row processed or quarantined;
+ *   3. only after that commit, flag the message \Seen and
+ *      $HelpdeskIngested.
+ * A crash anywhere leaves either no row (the mail is fetched again), a
+ * 'received' row (processed again from the stored bytes), or a finished row
+ * whose mail was not flagged yet (fetched again, found, flagged).  libcurl
+ * fetches with BODY[] (it has no BODY.PEEK[]), which sets \Seen as a side
+ * effect; that is why the poller keys on its own keyword, not on \Seen.
+ *
+ * Rows left 'received' (the inbound webhook's, and mail an admin sent back
+ * for another try) are processed from the stored bytes on the same round.
+ * An unreachable server backs off (doubling from the poll interval to five
+ * minutes) per folder; nothing is lost meanwhile, the mail waits there.
+ *
+ * Settings (in the worker's settings file): mail_in_url (imap[s]://host:
+ * port, enables polling), mail_in_user, mail_in_password or
+ * mail_in_bearer, mail_in_folders (comma list, default INBOX),
+ * mail_in_interval (seconds, default 60), mail_in_auto_create (on: an
+ * unknown sender becomes a requester; off: quarantined), mail_in_addresses
+ * (our own addresses, never auto-replied to), mail_in_rate_limit (new
+ * tickets per sender per hour, default 20, 0 = none),
+ * mail_in_max_attachment (bytes, default 25 MB) and attachments_dir (the
+ * store, shared with nginx's helpdesk_attachments; enables processing).
+ * mail_in_test_crash = stored|committed makes the process SIGKILL itself
+ * right after a mail's row is stored or its ingest committed (before the
+ * flag): the test suite's way to prove that a crash loses and duplicates
+ * nothing.
+ */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "hd_mail.h"
+#include "wk.h"
+#include "wk_mail.h"
+
+
+#define WK_MAIL_FOLDERS_MAX   16
+#define WK_MAIL_BACKOFF_MAX   300000LL      /* ms */
+#define WK_MAIL_BATCH         200           /* messages per folder round */
+#define WK_MAIL_SWEEP         100           /* stored rows per round */
+#define WK_MAIL_KEYWORD       "$HelpdeskIngested"
+
+
+typedef struct {
+    char        name[256];
+    CURL       *curl;
+    long long   next_at;
+    long long   backoff;
+    int         failing;
+} wk_mail_folder_t;
+
+typedef struct {
+    char              url[1024];
+    char              user[256];
+    char              password[1024];
+    char              bearer[4096];
+    char              addresses[1024];
+    char              store[PATH_MAX];
+    char              crash[16];        /* test hook: "stored", "committed" */
+    int               interval;         /* seconds */
+    int               auto_create;
+    int               rate_limit;
+    size_t            max_attachment;
+    wk_mail_folder_t  folders[WK_MAIL_FOLDERS_MAX];
+    int               nfolders;
+    long long         sweep_at;
+} wk_mail_t;
+
+typedef struct {
+    char    *data;
+    size_t   len;
+    size_t   cap;
+    size_t   max;
+} wk_mail_buf_t;
+
+
+static wk_mail_t  wk_mail;
+
+
+/* Trim white space in place. */
+static char *
+wk_mail_trim(char *s)
+{
+    char  *e;
+
+    while (*s == ' ' || *s == '\t') {
+        s++;
+    }
+
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n'
+                     || e[-1] == '\r'))
+    {
+        *--e = '\0';
+    }
+
+    return s;
+}
+
+
+static void
+wk_mail_set(const char *key, const char *v)
+{
+    char  *list, *tok, *save;
+
+#define WK_COPY(field)  snprintf(wk_mail.field, sizeof(wk_mail.field), "%s", v)
+
+    if (strcmp(key, "mail_in_url") == 0) {
+        WK_COPY(url);
+    } else if (strcmp(key, "mail_in_user") == 0) {
+        WK_COPY(user);
+    } else if (strcmp(key, "mail_in_password") == 0) {
+        WK_COPY(password);
+    } else if (strcmp(key, "mail_in_bearer") == 0) {
+        WK_COPY(bearer);
+    } else if (strcmp(key, "mail_in_addresses") == 0) {
+        WK_COPY(addresses);
+    } else if (strcmp(key, "mail_in_test_crash") == 0) {
+        WK_COPY(crash);
+    } else if (strcmp(key, "attachments_dir") == 0) {
+        WK_COPY(store);
+    } else if (strcmp(key, "mail_in_interval") == 0) {
+        wk_mail.interval = atoi(v) > 0 ? atoi(v) : 60;
+    } else if (strcmp(key, "mail_in_auto_create") == 0) {
+        wk_mail.auto_create = (strcmp(v, "on") == 0 || strcmp(v, "1") == 0);
+    } else if (strcmp(key, "mail_in_rate_limit") == 0) {
+        wk_mail.rate_limit = atoi(v) >= 0 ? atoi(v) : 0;
+    } else if (strcmp(key, "mail_in_max_attachment") == 0) {
+        wk_mail.max_attachment = (size_t) strtoull(v, NULL, 10);
+    } else if (strcmp(key, "mail_in_folders") == 0) {
+        list = strdup(v);
+        wk_mail.nfolders = 0;
+        for (tok = strtok_r(list, ",", &save);
+             tok != NULL && wk_mail.nfolders < WK_MAIL_FOLDERS_MAX;
+             tok = strtok_r(NULL, ",", &save))
+        {
+            tok = wk_mail_trim(tok);
+            if (*tok != '\0') {
+                snprintf(wk_mail.folders[wk_mail.nfolders++].name,
+                         sizeof(wk_mail.folders[0].name), "%s", tok);
+            }
+        }
+        free(list);
+    }
+
+#undef WK_COPY
+}
+
+
+int
+wk_mail_in_init(const wk_config_t *cfg)
+{
+    FILE  *fp;
+    char   line[8192], *eq;
+    int    i;
+
+    memset(&wk_mail, 0, sizeof(wk_mail));
+    wk_mail.interval = 60;
+    wk_mail.auto_create = 1;
+    wk_mail.rate_limit = 20;
+    wk_mail.max_attachment = 25 * 1024 * 1024;
+
+    if (cfg->conf_path[0] != '\0' && (fp = fopen(cfg->conf_path, "r"))) {
+        while (fgets(line, sizeof(line), fp) != NULL) {
+            eq = strchr(line, '=');
+            if (line[0] == '#' || eq == NULL) {
+                continue;
+            }
+            *eq = '\0';
+            wk_mail_set(wk_mail_trim(line), wk_mail_trim(eq + 1));
+        }
+        fclose(fp);
+    }
+
+    if (wk_mail.nfolders == 0) {
+        snprintf(wk_mail.folders[0].name, sizeof(wk_mail.folders[0].name),
+                 "INBOX");
+        wk_mail.nfolders = 1;
+    }
+
+    for (i = 0; i < wk_mail.nfolders; i++) {
+        wk_mail.folders[i].backoff = wk_mail.interval * 1000LL;
+    }
+
+    if (wk_mail.url[0] != '\0' && wk_mail.store[0] == '\0') {
+        wk_log("mail-in: mail_in_url is set but attachments_dir is not");
+        return -1;
+    }
+
+    if (wk_mail.url[0] != '\0') {
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+            wk_log("mail-in: curl_global_init failed");
+            return -1;
+        }
+        wk_log("mail-in: polling %d folder(s) of %s every %d s",
+               wk_mail.nfolders, wk_mail.url, wk_mail.interval);
+    }
+
+    return 0;
+}
+
+
+static size_t
+wk_mail_write(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    wk_mail_buf_t  *b = ud;
+    size_t          n = size * nmemb;
+    char           *p;
+
+    if (b->len + n > b->max) {
+        return 0;
+    }
+
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        p = realloc(b->data, b->cap);
+        if (p == NULL) {
+            return 0;
+        }
+        b->data = p;
+    }
+
+    memcpy(b->data + b->len, ptr, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n;
+}
+
+
+static int
+wk_mail_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c,
+    curl_off_t d)
+{
+    (void) a; (void) b; (void) c; (void) d;
+    return *(volatile sig_atomic_t *) ud != 0;
+}
+
+
+/*
+ * One IMAP request on folder f: the folder's URL plus suffix (";UID=n" to
+ * fetch) and, when custom is not NULL, that command instead.  The answer
+ * goes to out.  Returns 0, or -1 with the reason in err.
+ */
+static int
+wk_mail_imap(wk_mail_folder_t *f, const char *suffix, const char *custom,
+    wk_mail_buf_t *out, volatile sig_atomic_t *stop, char *err,
+    size_t errlen)
+{
+    char      url[2048], cerr[CURL_ERROR_SIZE], *esc;
+    CURLcode  rc;
+
+    if (f->curl == NULL) {
+        f->curl = curl_easy_init();
+        if (f->curl == NULL) {
+            snprintf(err, errlen, "curl_easy_init failed");
+            return -1;
+        }
+    }
+
+    esc = curl_easy_escape(f->curl, f->name, 0);
+    snprintf(url, sizeof(url), "%s/%s%s", wk_mail.url, esc ? esc : "",
+             suffix);
+    curl_free(esc);
+
+    cerr[0] = '\0';
+    curl_easy_setopt(f->curl, CURLOPT_URL, url);
+    curl_easy_setopt(f->curl, CURLOPT_PROTOCOLS_STR, "imap,imaps");
+    curl_easy_setopt(f->curl, CURLOPT_USERNAME, wk_mail.user);
+    if (wk_mail.bearer[0] != '\0') {
+        curl_easy_setopt(f->curl, CURLOPT_XOAUTH2_BEARER, wk_mail.bearer);
+        curl_easy_setopt(f->curl, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
+    } else {
+        curl_easy_setopt(f->curl, CURLOPT_PASSWORD, wk_mail.password);
+    }
+    curl_easy_setopt(f->curl, CURLOPT_CUSTOMREQUEST, custom);
+    curl_easy_setopt(f->curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+    curl_easy_setopt(f->curl, CURLOPT_TIMEOUT_MS, 120000L);
+    curl_easy_setopt(f->curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(f->curl, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(f->curl, CURLOPT_ERRORBUFFER, cerr);
+    curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, wk_mail_write);
+    curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(f->curl, CURLOPT_XFERINFOFUNCTION, wk_mail_progress);
+    curl_easy_setopt(f->curl, CURLOPT_XFERINFODATA, (void *) stop);
+    curl_easy_setopt(f->curl, CURLOPT_NOPROGRESS, 0L);
+
+    rc = curl_easy_perform(f->curl);
+
+    if (rc != CURLE_OK) {
+        snprintf(err, errlen, "%s", cerr[0] ? cerr : curl_easy_strerror(rc));
+        /* start from a fresh connection next time */
+        curl_easy_cleanup(f->curl);
+        f->curl = NULL;
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* The test hook: die here, as a crash would, when told to. */
+static void
+wk_mail_crash_point(const char *where)
+{
+    if (strcmp(wk_mail.crash, where) == 0) {
+        wk_log("mail-in: mail_in_test_crash = %s: SIGKILL", where);
+        raise(SIGKILL);
+    }
+}
+
+
+/* Run a statement with text parameters; the result or NULL (logged). */
+static PGresult *
+wk_mail_sql(PGconn *conn, const char *sql, int n, const char *const *params,
+    int expect_rows)
+{
+    PGresult  *res;
+    char       line[512];
+
+    res = PQexecParams(conn, sql, n, NULL, params, NULL, NULL, 0);
+
+    if (PQresultStatus(res) != (expect_rows ? PGRES_TUPLES_OK
+                                            : PGRES_COMMAND_OK))
+    {
+        wk_log("mail-in: %s", wk_pg_error_line(conn, line, sizeof(line)));
+        PQclear(res);
+        return NULL;
+    }
+
+    return res;
+}
+
+
+/*
+ * Parse stored mail id (its raw bytes in raw) and ingest it.  Returns 0
+ * when the row is finished (processed or quarantined), -1 when the
+ * database failed (the row stays 'received' for the next round).
+ */
+static int
+wk_mail_process(PGconn *conn, const char *id, const char *raw, size_t len)
+{
+    wk_mime_opts_t   o;
+    PGresult        *res;
+    char            *json, err[512], opts[128], line[512];
+    const char      *params[3];
+
+    o.store_dir = wk_mail.store;
+    o.max_attachment = wk_mail.max_attachment;
+    o.ours = wk_mail.addresses;
+
+    json = wk_mime_parse(raw, len, &o, err, sizeof(err));
+
+    params[0] = id;
+
+    if (json == NULL) {
+        params[1] = err;
+        res = wk_mail_sql(conn, "select email_quarantine($1, $2, null)", 2,
+                          params, 1);
+        wk_log("mail-in: %s quarantined: %s", id, err);
+        PQclear(res);
+        return res ? 0 : -1;
+    }
+
+    snprintf(opts, sizeof(opts), "{\"auto_create\":%s,\"rate_limit\":%d}",
+             wk_mail.auto_create ? "true" : "false", wk_mail.rate_limit);
+    params[1] = json;
+    params[2] = opts;
+
+    res = PQexecParams(conn, "select email_ingest($1, $2::jsonb, $3::jsonb)",
+                       3, NULL, params, NULL, NULL, 0);
+
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+        wk_pg_error_line(conn, line, sizeof(line));
+        PQclear(res);
+
+        if (PQstatus(conn) != CONNECTION_OK) {
+            free(json);
+            return -1;
+        }
+
+        /* a message the database refuses is quarantined, not retried */
+        wk_log("mail-in: %s quarantined: %s", id, line);
+        params[1] = line;
+        res = wk_mail_sql(conn, "select email_quarantine($1, $2, $3::jsonb)",
+                          3, (const char *[]) { id, line, json }, 1);
+        free(json);
+        PQclear(res);
+        return res ? 0 : -1;
+    }
+
+    free(json);
+    PQclear(res);
+    return 0;
+}
+
+
+/*
+ * Store raw mail from mailbox and ingest it.  Returns 0 when the mail is
+ * safely recorded and finished (it may be flagged), -1 otherwise.
+ */
+static int
+wk_mail_take(PGconn *conn, const char *mailbox, const char *raw, size_t len)
+{
+    char         key[WK_STORE_KEY_LEN + 1], mid[HD_MAIL_ID_MAX + 8];
+    char         err[512], id[40];
+    const char  *params[3], *status;
+    PGresult    *res;
+    int          rc;
+
+    if (wk_store_put(wk_mail.store, raw, len, key, err, sizeof(err)) != 0) {
+        wk_log("mail-in: %s", err);
+        return -1;
+    }
+
+    if (hd_mail_message_id(raw, len, mid) == 0) {
+        snprintf(mid, sizeof(mid), "sha256:%s", key + 6);
+    }
+
+    params[0] = mid;
+    params[1] = mailbox;
+    params[2] = key;
+
+    res = wk_mail_sql(conn,
+        "with ins as (insert into email_inbound (message_id, mailbox,"
+        "                                        raw_store_key)"
+        "             values ($1, $2, $3)"
+        "             on conflict (message_id) do nothing"
+        "             returning id, status)"
+        " select id, status from ins"
+        " union all"
+        " select id, status from email_inbound where message_id = $1"
+        "  and not exists (select from ins)", 3, params, 1);
+
+    if (res == NULL || PQntuples(res) != 1) {
+        PQclear(res);
+        return -1;
+    }
+
+    snprintf(id, sizeof(id), "%s", PQgetvalue(res, 0, 0));
+    status = PQgetvalue(res, 0, 1);
+    wk_mail_crash_point("stored");
+    rc = (strcmp(status, "received") == 0)
+         ? wk_mail_process(conn, id, raw, len) : 0;
+    PQclear(res);
+
+    return rc;
+}
+
+
+/* "* SEARCH 3 4 9" → the UIDs, ascending; returns how many (≤ max). */
+static size_t
+wk_mail_uids(const char *text, unsigned long *uids, size_t max)
+{
+    const char  *p = strstr(text ? text : "", "* SEARCH");
+    char        *end;
+    size_t       n = 0;
+
+    if (p == NULL) {
+        return 0;
+    }
+
+    p += 8;
+    while (n < max) {
+        unsigned long  v = strtoul(p, &end, 10);
+
+        if (end == p) {
+            break;
+        }
+        uids[n++] = v;
+        p = end;
+    }
+
+    return n;
+}
+
+
+/* One round of folder f.  0, or -1 when the server failed (logged). */
+static int
+wk_mail_folder(PGconn *conn, wk_mail_folder_t *f, volatile sig_atomic_t *stop)
+{
+    wk_mail_buf_t   b;
+    unsigned long   uids[WK_MAIL_BATCH];
+    char            err[CURL_ERROR_SIZE + 64], suffix[64], cmd[128];
+    size_t          n, i;
+    int             took = 0;
+
+    memset(&b, 0, sizeof(b));
+    b.max = 1024 * 1024;
+
+    if (wk_mail_imap(f, "", "UID SEARCH UNDELETED UNKEYWORD " WK_MAIL_KEYWORD,
+                     &b, stop, err, sizeof(err)) != 0)
+    {
+        free(b.data);
+        goto failed;
+    }
+
+    n = wk_mail_uids(b.data, uids, WK_MAIL_BATCH);
+    free(b.data);
+
+    for (i = 0; i < n && !*stop; i++) {
+        memset(&b, 0, sizeof(b));
+        b.max = (size_t) 1 << 30;
+
+        snprintf(suffix, sizeof(suffix), ";UID=%lu", uids[i]);
+        if (wk_mail_imap(f, suffix, NULL, &b, stop, err, sizeof(err)) != 0) {
+            free(b.data);
+            goto failed;
+        }
+
+        if (b.data == NULL) {
+            continue;                   /* expunged meanwhile */
+        }
+
+        if (wk_mail_take(conn, f->name, b.data, b.len) != 0) {
+            free(b.data);
+            return PQstatus(conn) == CONNECTION_OK ? 0 : -1;
+        }
+        free(b.data);
+        wk_mail_crash_point("committed");
+
+        /* committed: now the mail may be flagged */
+        memset(&b, 0, sizeof(b));
+        b.max = 1024 * 1024;
+        snprintf(cmd, sizeof(cmd),
+                 "UID STORE %lu +FLAGS.SILENT (\\Seen " WK_MAIL_KEYWORD ")",
+                 uids[i]);
+        if (wk_mail_imap(f, "", cmd, &b, stop, err, sizeof(err)) != 0) {
+            free(b.data);
+            goto failed;
+        }
+        free(b.data);
+        took++;
+    }
+
+    if (f->failing) {
+        wk_log("mail-in: %s works again", f->name);
+    }
+
+    f->failing = 0;
+    f->backoff = wk_mail.interval * 1000LL;
+    f->next_at = wk_now_ms() + (n == WK_MAIL_BATCH ? 0
+                                                   : wk_mail.interval * 1000LL);
+    return took;
+
+failed:
+
+    if (*stop) {
+        return 0;
+    }
+
+    wk_log("mail-in: %s: %s; retrying in %lld s", f->name, err,
+           f->backoff / 1000);
+    f->failing = 1;
+    f->next_at = wk_now_ms() + f->backoff;
+    f->backoff = (f->backoff * 2 > WK_MAIL_BACKOFF_MAX)
+                 ? WK_MAIL_BACKOFF_MAX : f->backoff * 2;
+    return 0;
+}
+
+
+/* Process rows left 'received' (webhook, retried, interrupted). */
+static int
+wk_mail_sweep(PGconn *conn)
+{
+    PGresult  *res;
+    char      *raw, err[512];
+    size_t     len;
+    int        i, n;
+
+    res = wk_mail_sql(conn,
+        "select id, raw_store_key from email_inbound"
+        " where status = 'received' order by received_at, id limit 100",
+        0, NULL, 1);
+
+    if (res == NULL) {
+        return -1;
+    }
+
+    n = PQntuples(res);
+    for (i = 0; i < n; i++) {
+        raw = wk_store_get(wk_mail.store, PQgetvalue(res, i, 1), &len, err,
+                           sizeof(err));
+        if (raw == NULL) {
+            const char  *params[2] = { PQgetvalue(res, i, 0), err };
+
+            PQclear(wk_mail_sql(conn,
+                "select email_quarantine($1, 'raw message unreadable: '"
+                " || $2, null)", 2, params, 1));
+            continue;
+        }
+
+        if (wk_mail_process(conn, PQgetvalue(res, i, 0), raw, len) != 0) {
+            free(raw);
+            break;
+        }
+        free(raw);
+    }
+
+    PQclear(res);
+    return n;
+}
+
+
+int
+wk_mail_in_session(PGconn *conn, volatile sig_atomic_t *stop)
+{
+    long long  now = wk_now_ms();
+    int        i, busy = 0;
+
+    if (wk_mail.store[0] == '\0') {
+        return 0;
+    }
+
+    if (now >= wk_mail.sweep_at) {
+        busy = wk_mail_sweep(conn) > 0;
+        wk_mail.sweep_at = now + (busy ? 0 : 1000);
+    }
+
+    if (wk_mail.url[0] == '\0') {
+        return 0;
+    }
+
+    for (i = 0; i < wk_mail.nfolders && !*stop; i++) {
+        if (wk_now_ms() >= wk_mail.folders[i].next_at) {
+            if (wk_mail_folder(conn, &wk_mail.folders[i], stop) < 0) {
+                return -1;
+            }
+        }
+    }
+
+    return PQstatus(conn) == CONNECTION_OK ? 0 : -1;
+}
+
+
+void
+wk_mail_in_cleanup(void)
+{
+    int  i;
+
+    for (i = 0; i < wk_mail.nfolders; i++) {
+        if (wk_mail.folders[i].curl != NULL) {
+            curl_easy_cleanup(wk_mail.folders[i].curl);
+            wk_mail.folders[i].curl = NULL;
+        }
+    }
+}
