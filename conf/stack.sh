@@ -252,6 +252,7 @@ render_nginx_conf() {
 	conf=${conf//@AGENT_SCOPE@/"$HD_AGENT_SCOPE"}
 	conf=${conf//@ATTACH_DIR@/"$HD_VAR/attachments"}
 	conf=${conf//@ATTACH_MAX@/"$HD_ATTACH_MAX"}
+	conf=${conf//@MAIL_WEBHOOK_SECRET_FILE@/"$HD_VAR/secrets/mail-webhook.secret"}
 	# tests read the access log at once; otherwise write it in 64k blocks (one write per
 	# request costs ~15% of throughput)
 	if [ "$HD_TEST_MODE" = 1 ]; then
@@ -390,6 +391,10 @@ cmd_init() {
 	mkdir -p "$HD_VAR" "$LOG_DIR" "$RUN_DIR" "$HD_VAR/oidc"
 	# the session key (nginx creates it on first start) is read by the master only
 	(umask 077 && mkdir -p "$HD_VAR/secrets")
+	# the inbound email webhook's shared secret (the MTA signs with it); made once
+	if [ ! -s "$HD_VAR/secrets/mail-webhook.secret" ]; then
+		(umask 077 && openssl rand -hex 32 >"$HD_VAR/secrets/mail-webhook.secret")
+	fi
 	make_traversable "$HD_VAR" postgres
 	pg_init_cluster
 	pg_start

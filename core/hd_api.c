@@ -64,6 +64,9 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_REPLIES_UPDATE] = hd_api_replies_update,
     [HD_ROUTE_REPLIES_DELETE] = hd_api_replies_delete,
     [HD_ROUTE_REPLIES_RENDER] = hd_api_replies_render,
+    [HD_ROUTE_EMAIL_WEBHOOK] = hd_api_email_webhook,
+    [HD_ROUTE_EMAIL_QUARANTINE] = hd_api_email_quarantine,
+    [HD_ROUTE_EMAIL_RETRY] = hd_api_email_retry,
 };
 
 

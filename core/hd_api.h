@@ -30,6 +30,7 @@
 #include "hd_jwt.h"
 #include "hd_problem.h"
 #include "hd_rbac.h"
+#include "hd_mail.h"
 #include "hd_route.h"
 #include "hd_session.h"
 #include "hd_ticket.h"
@@ -81,6 +82,13 @@ typedef struct {
     const char              *upload_path;   /* its file, or NULL: empty */
     int64_t                  upload_size;
     const char              *store_dir;     /* attachment store, or NULL */
+
+    /* the inbound email webhook: the shared secret (NULL: disabled) and
+       the X-Helpdesk-Signature header */
+    const char              *mail_secret;
+    size_t                   mail_secret_len;
+    const char              *signature;
+    size_t                   signature_len;
 } hd_req_t;
 
 typedef struct {
@@ -164,6 +172,15 @@ typedef struct {
     char            sha256[65];
     char            mime[64];
     int64_t         bytes;
+    /* with hmac_key set (the inbound email webhook): the file is linked
+       only when its HMAC-SHA256 equals hmac_want (hex), else sig_bad;
+       message_id gets the Message-ID read from its header */
+    const char     *hmac_key;
+    size_t          hmac_key_len;
+    char            hmac_want[65];
+    int             sig_bad;
+    char            message_id[HD_MAIL_ID_MAX + 1];
+
     const char     *failed;         /* the step that failed, for the log */
     int             err;            /* and its errno */
 

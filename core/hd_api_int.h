@@ -56,6 +56,11 @@ hd_api_rc_t hd_api_attachments_upload(hd_op_t *op);
 hd_api_rc_t hd_api_attachments_list(hd_op_t *op);
 hd_api_rc_t hd_api_attachments_get(hd_op_t *op);
 hd_api_rc_t hd_api_workflow_put(hd_op_t *op);
+
+/* hd_api_email.c */
+hd_api_rc_t hd_api_email_webhook(hd_op_t *op);
+hd_api_rc_t hd_api_email_quarantine(hd_op_t *op);
+hd_api_rc_t hd_api_email_retry(hd_op_t *op);
 hd_api_rc_t hd_api_replies_list(hd_op_t *op);
 hd_api_rc_t hd_api_replies_create(hd_op_t *op);
 hd_api_rc_t hd_api_replies_update(hd_op_t *op);

@@ -107,6 +107,14 @@ static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
     { HD_ROUTE_REPLIES_RENDER, "POST",
       "/api/tickets/{id}/saved-replies/{reply_id}/render", "replies_render",
       0, HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
+
+    /* inbound email: the MTA's webhook is signed (HMAC), not logged in */
+    { HD_ROUTE_EMAIL_WEBHOOK, "POST", "/api/webhooks/email-inbound",
+      "email_webhook", HD_PUBLIC|HD_ROUTE_UPLOAD, -1, 0 },
+    { HD_ROUTE_EMAIL_QUARANTINE, "GET", "/api/admin/email/quarantine",
+      "email_quarantine", 0, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_EMAIL_RETRY, "POST", "/api/admin/email/quarantine/{id}/retry",
+      "email_retry", 0, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
 };
 
 

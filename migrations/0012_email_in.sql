@@ -286,16 +286,46 @@ as $$
      where i.status = 'quarantined'
 $$;
 
--- Puts quarantined mail p_id back to 'received' for the worker to process
--- again; false when there is no such quarantined mail.
-create function email_retry(p_id uuid) returns boolean
+-- Records a raw message already in the attachment store under p_key,
+-- keyed by p_message_id, in status 'received' (the worker takes it from
+-- there); a key seen before answers that row with duplicate true.  Used by
+-- the IMAP poller and the inbound webhook alike.
+create function email_receive(p_message_id text, p_mailbox text, p_key text)
+returns table (id uuid, status text, duplicate boolean)
 language sql
 as $$
-    with r as (
-        update email_inbound
-           set status = 'received', error = null, processed_at = null,
-               updated_at = now()
-         where id = p_id and status = 'quarantined'
-        returning id)
-    select exists (select from r)
+    with ins as (
+        insert into email_inbound (message_id, mailbox, raw_store_key)
+            values (p_message_id, p_mailbox, p_key)
+            on conflict (message_id) do nothing
+        returning email_inbound.id, email_inbound.status)
+    select ins.id, ins.status, false from ins
+    union all
+    select i.id, i.status, true
+      from email_inbound i
+     where i.message_id = p_message_id and not exists (select from ins)
+$$;
+
+-- Puts quarantined mail p_id back to 'received' for the worker to process
+-- again, as p_actor (an admin; audited as email.retried): {id, status},
+-- or null when there is no such quarantined mail.
+create function email_retry(p_id uuid, p_actor uuid, p_ip inet, p_ua text)
+returns json
+language plpgsql
+as $$
+begin
+    update email_inbound
+       set status = 'received', error = null, processed_at = null,
+           updated_at = now()
+     where id = p_id and status = 'quarantined';
+
+    if not found then
+        return null;
+    end if;
+
+    perform audit_append('user', p_actor, 'email_inbound', p_id,
+                         'email.retried', '{}'::jsonb, p_ip, p_ua);
+
+    return json_build_object('id', p_id, 'status', 'received');
+end
 $$;

@@ -53,6 +53,9 @@ typedef struct {
     ngx_str_t                   oidc_roles_claim;
     ngx_str_t                   oidc_jwks_file;
 
+    ngx_str_t                   mail_secret_file;   /* inbound webhook */
+    ngx_str_t                   mail_secret;        /* its bytes, or "" */
+
     ngx_str_t                   attach_dir;     /* the store, or "" */
     ngx_str_t                   attach_uri;     /* its internal location */
 

@@ -11,6 +11,7 @@
  * event loop.
  */
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "ngx_http_helpdesk.h"
@@ -18,6 +19,76 @@
 
 
 #define NGX_HTTP_HELPDESK_STORE_CHUNK  65536
+#define NGX_HTTP_HELPDESK_MAIL_HEAD    65536   /* bytes searched for the
+                                                  Message-ID header */
+
+
+/*
+ * HMAC-SHA256 (RFC 2104) over the stream: the inner hash is fed as the file
+ * is read; ngx_http_helpdesk_hmac_final() adds the outer one.
+ */
+static EVP_MD_CTX *
+ngx_http_helpdesk_hmac_init(const hd_task_t *task, u_char *opad)
+{
+    u_char       k[64], ipad[64];
+    unsigned     i, klen;
+    EVP_MD_CTX  *inner;
+
+    ngx_memzero(k, sizeof(k));
+
+    if (task->hmac_key_len > sizeof(k)) {
+        if (!EVP_Digest(task->hmac_key, task->hmac_key_len, k, &klen,
+                        EVP_sha256(), NULL))
+        {
+            return NULL;
+        }
+
+    } else {
+        ngx_memcpy(k, task->hmac_key, task->hmac_key_len);
+    }
+
+    for (i = 0; i < 64; i++) {
+        ipad[i] = k[i] ^ 0x36;
+        opad[i] = k[i] ^ 0x5c;
+    }
+
+    inner = EVP_MD_CTX_new();
+    if (inner == NULL
+        || EVP_DigestInit_ex(inner, EVP_sha256(), NULL) != 1
+        || EVP_DigestUpdate(inner, ipad, sizeof(ipad)) != 1)
+    {
+        EVP_MD_CTX_free(inner);
+        return NULL;
+    }
+
+    return inner;
+}
+
+
+/* 1 when the HMAC equals task->hmac_want (hex), compared in constant time. */
+static ngx_int_t
+ngx_http_helpdesk_hmac_final(EVP_MD_CTX *inner, const u_char *opad,
+    const hd_task_t *task)
+{
+    u_char         buf[64 + 32], mac[32], hex[65];
+    unsigned       n;
+    static u_char  digits[] = "0123456789abcdef";
+
+    ngx_memcpy(buf, opad, 64);
+
+    if (EVP_DigestFinal_ex(inner, buf + 64, &n) != 1 || n != 32
+        || !EVP_Digest(buf, sizeof(buf), mac, &n, EVP_sha256(), NULL))
+    {
+        return 0;
+    }
+
+    for (n = 0; n < 32; n++) {
+        hex[2 * n] = digits[mac[n] >> 4];
+        hex[2 * n + 1] = digits[mac[n] & 0xf];
+    }
+
+    return CRYPTO_memcmp(hex, task->hmac_want, 64) == 0;
+}
 
 
 static ngx_int_t
@@ -116,11 +187,17 @@ ngx_http_helpdesk_store_file(hd_task_t *task)
     unsigned       i, mdlen;
     EVP_MD_CTX    *md;
     unsigned char  digest[EVP_MAX_MD_SIZE];
+    EVP_MD_CTX    *hmac;
+    u_char         opad[64], *mail;
+    size_t         nmail;
     static const char  hex[] = "0123456789abcdef";
 
     task->ok = 0;
     task->bytes = 0;
     nhead = 0;
+    hmac = NULL;
+    mail = NULL;
+    nmail = 0;
 
     task->failed = "open";
 
@@ -143,6 +220,15 @@ ngx_http_helpdesk_store_file(hd_task_t *task)
         goto done;
     }
 
+    if (task->hmac_key != NULL) {
+        hmac = ngx_http_helpdesk_hmac_init(task, opad);
+        mail = malloc(NGX_HTTP_HELPDESK_MAIL_HEAD);
+
+        if (hmac == NULL || mail == NULL) {
+            goto done;
+        }
+    }
+
     n = 0;
 
     while (fd != -1 && (n = read(fd, buf, sizeof(buf))) > 0) {
@@ -152,8 +238,17 @@ ngx_http_helpdesk_store_file(hd_task_t *task)
             nhead += i;
         }
 
-        if (EVP_DigestUpdate(md, buf, (size_t) n) != 1) {
+        if (EVP_DigestUpdate(md, buf, (size_t) n) != 1
+            || (hmac != NULL && EVP_DigestUpdate(hmac, buf, (size_t) n) != 1))
+        {
             goto done;
+        }
+
+        if (mail != NULL && nmail < NGX_HTTP_HELPDESK_MAIL_HEAD) {
+            i = (unsigned) ngx_min((size_t) n,
+                                   NGX_HTTP_HELPDESK_MAIL_HEAD - nmail);
+            ngx_memcpy(mail + nmail, buf, i);
+            nmail += i;
         }
 
         task->bytes += n;
@@ -171,6 +266,19 @@ ngx_http_helpdesk_store_file(hd_task_t *task)
     }
 
     task->sha256[64] = '\0';
+
+    /* a signed body: nothing is stored unless the signature matches */
+
+    if (hmac != NULL) {
+        task->failed = "signature";
+
+        if (!ngx_http_helpdesk_hmac_final(hmac, opad, task)) {
+            task->sig_bad = 1;
+            goto done;
+        }
+
+        (void) hd_mail_message_id((char *) mail, nmail, task->message_id);
+    }
 
     ngx_cpystrn((u_char *) task->mime,
                 (u_char *) hd_attach_sniff(head, nhead), sizeof(task->mime));
@@ -236,6 +344,8 @@ done:
     }
 
     EVP_MD_CTX_free(md);
+    EVP_MD_CTX_free(hmac);
+    free(mail);
 
     if (fd != -1) {
         (void) close(fd);

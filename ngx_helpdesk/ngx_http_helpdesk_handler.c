@@ -236,6 +236,49 @@ ngx_http_helpdesk_body_handler(ngx_http_request_t *r)
 
 
 /*
+ * The inbound email webhook's part of the request: the shared secret and
+ * the X-Helpdesk-Signature header (the last one, if sent twice).
+ */
+static void
+ngx_http_helpdesk_mail_request(ngx_http_request_t *r,
+    ngx_http_helpdesk_main_conf_t *hmcf, hd_req_t *req)
+{
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    if (hmcf->mail_secret.len) {
+        req->mail_secret = (char *) hmcf->mail_secret.data;
+        req->mail_secret_len = hmcf->mail_secret.len;
+    }
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == sizeof("X-Helpdesk-Signature") - 1
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "X-Helpdesk-Signature",
+                               h[i].key.len) == 0)
+        {
+            req->signature = (char *) h[i].value.data;
+            req->signature_len = h[i].value.len;
+        }
+    }
+}
+
+
+/*
  * Fills the core's view of the request.
  */
 static void
@@ -262,6 +305,10 @@ ngx_http_helpdesk_request(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx)
     req->store_dir = hmcf->attach_dir.len ? (char *) hmcf->attach_dir.data
                                           : NULL;
     req->session_key = hmcf->session_key_set ? hmcf->session_key : NULL;
+
+    if (ctx->route == HD_ROUTE_EMAIL_WEBHOOK) {
+        ngx_http_helpdesk_mail_request(r, hmcf, req);
+    }
 
 #if (NGX_HTTP_SSL)
     req->secure = r->connection->ssl != NULL;
@@ -520,7 +567,9 @@ ngx_http_helpdesk_task_event(ngx_event_t *ev)
     ctx = ngx_http_get_module_ctx(r, ngx_http_helpdesk_module);
     ctx->in_task = 0;
 
-    if (ctx->op.task.kind == HD_TASK_STORE_FILE && !ctx->op.task.ok) {
+    if (ctx->op.task.kind == HD_TASK_STORE_FILE && !ctx->op.task.ok
+        && !ctx->op.task.sig_bad)
+    {
         ngx_log_error(NGX_LOG_CRIT, r->connection->log, ctx->op.task.err,
                       "helpdesk: storing upload \"%s\" in \"%s\" failed at %s",
                       ctx->op.task.src,

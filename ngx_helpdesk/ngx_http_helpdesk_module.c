@@ -16,6 +16,9 @@
  *   helpdesk_oidc_jwks_file path;     and the keys (kept by the worker)
  *   helpdesk_attachments dir uri;     the attachment store, and the
  *                                     internal location serving it
+ *   helpdesk_email_webhook_secret_file path;
+ *                                     enables POST /api/webhooks/email-
+ *                                     inbound, signed with this secret
  *   helpdesk_api;                     location: the REST API
  *   helpdesk_metrics;                 location: Prometheus metrics
  *   helpdesk_problem;                 location: problem+json error_page
@@ -25,6 +28,8 @@
 
 
 static void *ngx_http_helpdesk_create_main_conf(ngx_conf_t *cf);
+static ngx_int_t ngx_http_helpdesk_load_mail_secret(ngx_conf_t *cf,
+    ngx_http_helpdesk_main_conf_t *hmcf);
 static char *ngx_http_helpdesk_init_main_conf(ngx_conf_t *cf, void *conf);
 static char *ngx_http_helpdesk_attachments(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -106,6 +111,13 @@ static ngx_command_t  ngx_http_helpdesk_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_helpdesk_main_conf_t, session_key_file),
+      NULL },
+
+    { ngx_string("helpdesk_email_webhook_secret_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_helpdesk_main_conf_t, mail_secret_file),
       NULL },
 
     { ngx_string("helpdesk_login_limit"),
@@ -546,6 +558,12 @@ ngx_http_helpdesk_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    if (hmcf->mail_secret_file.len
+        && ngx_http_helpdesk_load_mail_secret(cf, hmcf) != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
     if (hmcf->conninfo.len == 0) {
         return NGX_CONF_OK;
     }
@@ -718,4 +736,65 @@ ngx_http_helpdesk_exit_process(ngx_cycle_t *cycle)
 
     ngx_http_helpdesk_auth_exit();
     ngx_http_helpdesk_metrics_detach();
+}
+
+
+/*
+ * Reads the inbound email webhook's shared secret (read by the master at
+ * start, like the session key; trailing white space dropped; at least 16
+ * bytes).
+ */
+static ngx_int_t
+ngx_http_helpdesk_load_mail_secret(ngx_conf_t *cf,
+    ngx_http_helpdesk_main_conf_t *hmcf)
+{
+    ssize_t     n;
+    u_char     *buf;
+    ngx_fd_t    fd;
+    ngx_file_t  file;
+
+    if (ngx_conf_full_name(cf->cycle, &hmcf->mail_secret_file, 0) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    fd = ngx_open_file(hmcf->mail_secret_file.data, NGX_FILE_RDONLY,
+                       NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "helpdesk: cannot open webhook secret \"%V\"",
+                           &hmcf->mail_secret_file);
+        return NGX_ERROR;
+    }
+
+    buf = ngx_pnalloc(cf->pool, 4096);
+    if (buf == NULL) {
+        (void) ngx_close_file(fd);
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(&file, sizeof(ngx_file_t));
+    file.fd = fd;
+    file.name = hmcf->mail_secret_file;
+    file.log = cf->log;
+
+    n = ngx_read_file(&file, buf, 4096, 0);
+    (void) ngx_close_file(fd);
+
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'
+                     || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+    {
+        n--;
+    }
+
+    if (n < 16 || n >= 4096) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "helpdesk: webhook secret \"%V\" must hold 16 to "
+                           "4095 bytes", &hmcf->mail_secret_file);
+        return NGX_ERROR;
+    }
+
+    hmcf->mail_secret.data = buf;
+    hmcf->mail_secret.len = (size_t) n;
+
+    return NGX_OK;
 }

@@ -439,16 +439,8 @@ wk_mail_take(PGconn *conn, const char *mailbox, const char *raw, size_t len)
     params[1] = mailbox;
     params[2] = key;
 
-    res = wk_mail_sql(conn,
-        "with ins as (insert into email_inbound (message_id, mailbox,"
-        "                                        raw_store_key)"
-        "             values ($1, $2, $3)"
-        "             on conflict (message_id) do nothing"
-        "             returning id, status)"
-        " select id, status from ins"
-        " union all"
-        " select id, status from email_inbound where message_id = $1"
-        "  and not exists (select from ins)", 3, params, 1);
+    res = wk_mail_sql(conn, "select id, status from email_receive($1, $2, $3)",
+                      3, params, 1);
 
     if (res == NULL || PQntuples(res) != 1) {
         PQclear(res);

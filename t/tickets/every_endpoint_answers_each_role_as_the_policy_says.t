@@ -57,6 +57,8 @@ my @matrix = (
                                                                                       403, 403, 409, 409, 409 ],
     [ DELETE => "/api/saved-replies/$private", undef, undef,                          403, 404, 404, 404, 404 ],
     [ POST  => "/api/tickets/$tk/saved-replies/$shared/render", undef, undef,         403, 200, 200, 200, 200 ],
+    [ GET   => '/api/admin/email/quarantine',  undef, undef,                          403, 403, 403, 403, 200 ],
+    [ POST  => "/api/admin/email/quarantine/$tk/retry", undef, undef,                 403, 403, 403, 403, 404 ],
 );
 
 my $tickets_now = sub { $s->psql(q{select md5(concat_ws('#', (select string_agg(t::text, ';' order by id) from tickets t),
