@@ -28,7 +28,7 @@ NGX_OUT    := $(BUILD)/nginx
 MODULE     := $(BUILD)/ngx_http_helpdesk_module.so
 MOD_SRCS   := $(wildcard ngx_helpdesk/*.c ngx_helpdesk/*.h)
 
-.PHONY: all deps run reset test unit unit-asan prove prove-asan bench bench-cal bench-tickets clean fuzz
+.PHONY: all deps run reset test unit unit-asan prove prove-asan bench bench-cal bench-tickets bench-mail-in clean fuzz
 
 all: $(CORE_LIB) $(BUILD)/helpdesk-worker $(MODULE)
 
@@ -124,6 +124,11 @@ bench: deps all bench-cal bench-tickets
 # Issue 4's bar on a seeded million-ticket database (bench/README.md).
 bench-tickets: all
 	bash bench/tickets.sh
+
+# Inbound email end to end from a local Dovecot folder, against an IMAP
+# fetch baseline of the same folder (bench/mail_in.sh).
+bench-mail-in: all
+	bash bench/mail_in.sh
 
 # hd_cal_elapsed() calls/s on one core against its bar (bench/README.md).
 $(BUILD)/bench-cal: bench/cal.c $(CORE_LIB)

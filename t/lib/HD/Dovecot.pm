@@ -5,6 +5,7 @@ package HD::Dovecot;
 # service is touched).
 #
 #   my $imap = HD::Dovecot->new;                    # user 'helpdesk', password 'imap-password'
+#                                                   # (fsync => 'never' for benchmarks)
 #   my $s = HD::Stack->new(imap => $imap);          # the worker polls its INBOX every second
 #   $imap->append($raw_message);                    # IMAP APPEND through curl
 #   $imap->stop; $imap->start;                      # the server down for a while
@@ -38,6 +39,7 @@ sub new {
         user     => $opt{user} // 'helpdesk',
         password => $opt{password} // 'imap-password',
         port     => $opt{port} // (HD::Stack::free_ports(1))[0],
+        fsync    => $opt{fsync} // 'optimized',
     }, $class;
     push @ALL, $self;
     $self->write_config;
@@ -78,6 +80,7 @@ default_login_user = $login_user
 default_internal_user = $internal
 first_valid_uid = 0
 mail_location = maildir:$d/mail/%u
+mail_fsync = $self->{fsync}
 mail_uid = $uid
 mail_gid = $gid
 passdb {
