@@ -24,6 +24,7 @@
 #   HD_OIDC_ISSUER, HD_OIDC_AUDIENCE, HD_OIDC_ROLES_CLAIM
 #                  when HD_OIDC_ISSUER is set, nginx accepts that issuer's access tokens and the
 #                  worker keeps its keys in $HD_VAR/oidc/jwks.json (HD_OIDC_REFRESH seconds, default 300)
+#   HD_SLA_TICK    seconds between the worker's SLA ticks (default 60; 0: off, tests tick by hand)
 #   HD_PG_TEMPLATE tests only: a freshly initdb'd cluster is kept here and copied instead of
 #                  running initdb again (the caller creates and removes it; unset = no cache)
 set -euo pipefail
@@ -46,6 +47,7 @@ HD_OIDC_ISSUER=${HD_OIDC_ISSUER:-}
 HD_OIDC_AUDIENCE=${HD_OIDC_AUDIENCE:-helpdesk}
 HD_OIDC_ROLES_CLAIM=${HD_OIDC_ROLES_CLAIM:-roles}
 HD_OIDC_REFRESH=${HD_OIDC_REFRESH:-300}
+HD_SLA_TICK=${HD_SLA_TICK:-60}
 HD_PG_TEMPLATE=${HD_PG_TEMPLATE:-}
 
 PGBIN=/usr/lib/postgresql/15/bin
@@ -398,6 +400,7 @@ cmd_init() {
 		oidc_issuer = $HD_OIDC_ISSUER
 		oidc_jwks_file = $HD_VAR/oidc/jwks.json
 		oidc_refresh_seconds = $HD_OIDC_REFRESH
+		sla_tick_seconds = $HD_SLA_TICK
 	EOF
 	worker_cli migrate
 	if [ "$HD_SEED" = 1 ]; then

@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "hd_api_int.h"
+#include "hd_ticket.h"
 #include "hd_json.h"
 
 
@@ -59,6 +60,13 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_WATCHERS_REMOVE] = hd_api_watchers_remove,
     [HD_ROUTE_WORKFLOW_GET] = hd_api_workflow_get,
     [HD_ROUTE_WORKFLOW_PUT] = hd_api_workflow_put,
+    [HD_ROUTE_CALENDARS_LIST] = hd_api_calendars_list,
+    [HD_ROUTE_CALENDARS_CREATE] = hd_api_calendars_create,
+    [HD_ROUTE_CALENDARS_UPDATE] = hd_api_calendars_update,
+    [HD_ROUTE_SLAS_LIST] = hd_api_slas_list,
+    [HD_ROUTE_SLAS_CREATE] = hd_api_slas_create,
+    [HD_ROUTE_SLAS_UPDATE] = hd_api_slas_update,
+    [HD_ROUTE_TICKETS_SLA] = hd_api_tickets_sla,
 };
 
 
@@ -595,6 +603,20 @@ hd_api_begin(hd_op_t *op)
 
     req = op->req;
     rt = req->match->route;
+
+    if (req->test_now != NULL) {
+        if (!req->test_mode) {
+            return hd_api_fail(op, HD_PROBLEM_BAD_REQUEST,
+                               "X-Helpdesk-Now is accepted only when the "
+                               "stack runs in test mode", NULL);
+        }
+
+        if (!hd_ticket_ts_valid(req->test_now, 0)) {
+            return hd_api_field_error(op, "X-Helpdesk-Now",
+                                      "an RFC 3339 date-time with an offset, "
+                                      "e.g. 2026-03-06T16:00:00Z");
+        }
+    }
 
     if ((rt->flags & HD_ROUTE_JSON_BODY) && !hd_api_check_json_body(op)) {
         return HD_API_RESPOND;

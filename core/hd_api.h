@@ -77,6 +77,12 @@ typedef struct {
     const char              *if_match;      /* If-Match, or NULL */
     size_t                   if_match_len;
 
+    /* X-Helpdesk-Now: the clock SQL reads for this request (hd_now()),
+       accepted only when test_mode is set (helpdesk_test_mode on); the
+       edge passes it on with the plan when core accepted it */
+    const char              *test_now;      /* NUL-terminated, or NULL */
+    int                      test_mode;
+
     /* upload routes (HD_ROUTE_UPLOAD): the body, which nginx spooled */
     const char              *upload_path;   /* its file, or NULL: empty */
     int64_t                  upload_size;

@@ -56,6 +56,13 @@ hd_api_rc_t hd_api_attachments_upload(hd_op_t *op);
 hd_api_rc_t hd_api_attachments_list(hd_op_t *op);
 hd_api_rc_t hd_api_attachments_get(hd_op_t *op);
 hd_api_rc_t hd_api_workflow_put(hd_op_t *op);
+hd_api_rc_t hd_api_calendars_list(hd_op_t *op);
+hd_api_rc_t hd_api_calendars_create(hd_op_t *op);
+hd_api_rc_t hd_api_calendars_update(hd_op_t *op);
+hd_api_rc_t hd_api_slas_list(hd_op_t *op);
+hd_api_rc_t hd_api_slas_create(hd_op_t *op);
+hd_api_rc_t hd_api_slas_update(hd_op_t *op);
+hd_api_rc_t hd_api_tickets_sla(hd_op_t *op);
 
 /*
  * The principal as GET /api/me and the login answer show it: the members

@@ -7,6 +7,7 @@
  *   helpdesk-worker oidc-refresh
  *   helpdesk-worker user add|passwd|list ...
  *   helpdesk-worker audit verify [--from ID]
+ *   helpdesk-worker sla expand | sla tick [--now T]
  *   helpdesk-worker version | help
  *
  * Exit codes: 0 ok, 1 failure, 2 usage (`audit verify`: 1 only for a
@@ -52,6 +53,8 @@ static const wk_command_t  wk_commands[] = {
     /* reads its own settings, so that their failure exits 2, not 1 */
     { "audit", "verify", wk_audit, 1,
       "check the audit log's hash chain (\"audit help\")" },
+    { "sla", "expand|tick", wk_sla, 0,
+      "SLA calendars and the tick (\"sla help\")" },
     { "version", "", wk_cmd_version, 1,
       "print the version" },
     { "help", "", wk_cmd_help, 1,
@@ -77,6 +80,8 @@ wk_usage(FILE *fp)
     wk_user_usage(fp);
     fprintf(fp, "\n");
     wk_audit_usage(fp);
+    fprintf(fp, "\n");
+    wk_sla_usage(fp);
 
     fprintf(fp,
         "\nsettings (file lines `key = value`; the environment wins):\n"

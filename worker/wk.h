@@ -14,6 +14,7 @@
  *   wk_user.c      `user add|passwd|list`: local accounts from the shell
  *   wk_oidc.c      `oidc-refresh`: the issuer's JWKS into a file, atomically
  *   wk_audit.c     `audit verify`: the audit log's hash chain, recomputed
+ *   wk_sla.c       `sla expand|tick`: calendar expansions and the SLA tick
  */
 
 #ifndef WK_H
@@ -63,6 +64,7 @@ long long wk_now_ms(void);
 
 #define WK_OIDC_REFRESH_DEFAULT  300      /* seconds */
 #define WK_OIDC_REFRESH_MAX      86400
+#define WK_SLA_TICK_DEFAULT      60       /* seconds */
 
 typedef struct {
     char  db[2048];                 /* libpq conninfo; "" when unset */
@@ -73,6 +75,7 @@ typedef struct {
     char  oidc_issuer[1024];        /* "" when OIDC is off */
     char  oidc_jwks_file[PATH_MAX]; /* where `oidc-refresh` writes the keys */
     int   oidc_refresh_seconds;     /* 1 .. WK_OIDC_REFRESH_MAX */
+    int   sla_tick_seconds;         /* 0 (off) .. WK_OIDC_REFRESH_MAX */
 } wk_config_t;
 
 /*
@@ -182,6 +185,18 @@ void wk_user_usage(FILE *fp);
  */
 int wk_audit(const wk_config_t *cfg, int argc, char **argv);
 void wk_audit_usage(FILE *fp);
+
+
+/* wk_sla.c */
+
+int wk_sla(const wk_config_t *cfg, int argc, char **argv);
+void wk_sla_usage(FILE *fp);
+
+/* Expand the calendars that need it (0, or -1: some failed, logged). */
+int wk_sla_expand(PGconn *conn);
+
+/* One tick (now NULL: the database's clock); prints its counts to out. */
+int wk_sla_tick(PGconn *conn, const char *now, FILE *out);
 
 /* The demo seed, embedded at build time (generated seed_demo.c). */
 extern const unsigned char wk_seed_demo_sql[];

@@ -10,8 +10,9 @@
  *
  * Keys read here:  db, migrations_dir (default "migrations", relative to the
  * cwd), oidc_issuer (empty: OIDC off), oidc_jwks_file, oidc_refresh_seconds
- * (default 300, 1..86400).  Other keys are ignored: the file is shared with
- * other components.
+ * (default 300, 1..86400), sla_tick_seconds (default 60, 0..86400; 0 turns
+ * `run`'s SLA duty off, for tests that tick by hand).  Other keys are
+ * ignored: the file is shared with other components.
  *
  * Environment overrides (an empty variable counts as unset): HELPDESK_DB,
  * HELPDESK_OIDC_ISSUER, HELPDESK_OIDC_JWKS_FILE.
@@ -81,7 +82,7 @@ wk_config_unquote(char *s)
 }
 
 
-/* Parse 1..WK_OIDC_REFRESH_MAX decimal seconds.  0 or -1. */
+/* Parse 0..WK_OIDC_REFRESH_MAX decimal seconds.  0 or -1. */
 static int
 wk_config_seconds(const char *value, int *out)
 {
@@ -95,7 +96,7 @@ wk_config_seconds(const char *value, int *out)
     errno = 0;
     n = strtol(value, &end, 10);
 
-    if (errno != 0 || *end != '\0' || n < 1 || n > WK_OIDC_REFRESH_MAX) {
+    if (errno != 0 || *end != '\0' || n < 0 || n > WK_OIDC_REFRESH_MAX) {
         return -1;
     }
 
@@ -152,12 +153,28 @@ wk_config_set(wk_config_t *cfg, const char *key, const char *value,
     } else if (strcmp(key, "oidc_refresh_seconds") == 0) {
         if (*value == '\0') {
             cfg->oidc_refresh_seconds = WK_OIDC_REFRESH_DEFAULT;
+    cfg->sla_tick_seconds = WK_SLA_TICK_DEFAULT;
             return 0;
         }
 
-        if (wk_config_seconds(value, &cfg->oidc_refresh_seconds) != 0) {
+        if (wk_config_seconds(value, &cfg->oidc_refresh_seconds) != 0
+            || cfg->oidc_refresh_seconds == 0)
+        {
             wk_log("%s:%d: oidc_refresh_seconds must be a whole number of "
                    "seconds from 1 to %d, not \"%s\"", path, lineno,
+                   WK_OIDC_REFRESH_MAX, value);
+            return -1;
+        }
+
+    } else if (strcmp(key, "sla_tick_seconds") == 0) {
+        if (*value == '\0') {
+            cfg->sla_tick_seconds = WK_SLA_TICK_DEFAULT;
+            return 0;
+        }
+
+        if (wk_config_seconds(value, &cfg->sla_tick_seconds) != 0) {
+            wk_log("%s:%d: sla_tick_seconds must be a whole number of "
+                   "seconds from 0 (off) to %d, not \"%s\"", path, lineno,
                    WK_OIDC_REFRESH_MAX, value);
             return -1;
         }
@@ -268,6 +285,7 @@ wk_config_load(wk_config_t *cfg)
     memset(cfg, 0, sizeof(*cfg));
     strcpy(cfg->migrations_dir, "migrations");
     cfg->oidc_refresh_seconds = WK_OIDC_REFRESH_DEFAULT;
+    cfg->sla_tick_seconds = WK_SLA_TICK_DEFAULT;
 
     if (wk_config_read_file(cfg) != 0) {
         return -1;

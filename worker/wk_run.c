@@ -18,8 +18,11 @@
  * file and is retried next round; a stop signal abandons a transfer in
  * progress within about a second.
  *
- * Job handlers (email, SLA ticks, exports) plug into wk_run_session() as
- * they are written.
+ * Database duties run from wk_run_session(): every sla_tick_seconds the
+ * SLA duty expands the calendars that need it and runs one tick
+ * (wk_sla.c), starting as soon as a connection is up, so a worker that was
+ * down for an hour catches up on its first round.  Job handlers (email,
+ * exports) plug in the same way as they are written.
  */
 
 #include <errno.h>
@@ -187,6 +190,7 @@ wk_run_session(PGconn *conn)
 {
     struct pollfd  pfd;
     long long      next_beat = wk_now_ms() + WK_RUN_HEARTBEAT_MS;
+    long long      next_tick = wk_now_ms();
     PGnotify      *n;
     char           reason[512];
 
@@ -209,6 +213,20 @@ wk_run_session(PGconn *conn)
 
         if (PQstatus(conn) != CONNECTION_OK) {
             goto lost;
+        }
+
+        if (wk_run_cfg->sla_tick_seconds > 0 && wk_now_ms() >= next_tick) {
+
+            /* a failed statement is logged; the next minute tries again */
+
+            wk_sla_expand(conn);
+            wk_sla_tick(conn, NULL, NULL);
+
+            if (PQstatus(conn) != CONNECTION_OK) {
+                goto lost;
+            }
+
+            next_tick = wk_now_ms() + wk_run_cfg->sla_tick_seconds * 1000LL;
         }
 
         if (wk_now_ms() >= next_beat) {

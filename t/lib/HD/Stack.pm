@@ -162,6 +162,7 @@ sub env {
         HD_DB_QUEUE   => $self->{db_queue},
         HD_DB_TIMEOUT => $self->{db_timeout},
         HD_SEED       => $self->{seed},
+        HD_SLA_TICK   => 0,     # tests tick by hand (`sla tick --now`), or say so in env
         %{ $self->{extra_env} },
     );
 }
