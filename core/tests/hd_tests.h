@@ -16,5 +16,6 @@ Suite *hd_ticket_suite(void);
 Suite *hd_audit_suite(void);
 Suite *hd_attach_suite(void);
 Suite *hd_cal_suite(void);
+Suite *hd_sla_suite(void);
 
 #endif
