@@ -28,7 +28,7 @@ NGX_OUT    := $(BUILD)/nginx
 MODULE     := $(BUILD)/ngx_http_helpdesk_module.so
 MOD_SRCS   := $(wildcard ngx_helpdesk/*.c ngx_helpdesk/*.h)
 
-.PHONY: all deps run reset test unit unit-asan prove prove-asan bench bench-cal bench-tickets clean fuzz
+.PHONY: all deps run reset test unit unit-asan prove prove-asan bench bench-cal bench-tickets bench-sla clean fuzz
 
 all: $(CORE_LIB) $(BUILD)/helpdesk-worker $(MODULE)
 
@@ -118,12 +118,16 @@ test: deps
 
 # --- benchmarks -----------------------------------------------------------
 
-bench: deps all bench-cal bench-tickets
+bench: deps all bench-cal bench-sla bench-tickets
 	bash bench/run.sh
 
 # Issue 4's bar on a seeded million-ticket database (bench/README.md).
 bench-tickets: all
 	bash bench/tickets.sh
+
+# Issue 5's bar: one SLA tick over 100 000 clocks on 20 calendars (bench/README.md).
+bench-sla: all
+	bash bench/sla.sh
 
 # hd_cal_elapsed() calls/s on one core against its bar (bench/README.md).
 $(BUILD)/bench-cal: bench/cal.c $(CORE_LIB)

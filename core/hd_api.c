@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "hd_api_int.h"
+#include "hd_sla.h"
 #include "hd_ticket.h"
 #include "hd_json.h"
 
@@ -88,6 +89,15 @@ hd_op_free(hd_op_t *op)
     free(op->me.teams_json);
     op->me.teams_json = NULL;
     memset(op->task.password, 0, sizeof(op->task.password));
+
+    free(op->task.cal);
+    op->task.cal = NULL;
+
+    if (op->task.expansion != NULL) {
+        hd_sla_expansion_free(op->task.expansion);
+        free(op->task.expansion);
+        op->task.expansion = NULL;
+    }
 }
 
 
@@ -767,6 +777,11 @@ hd_task_run(hd_task_t *task)
                                          task->encoded,
                                          sizeof(task->encoded))
                    == ARGON2_OK;
+        break;
+
+    case HD_TASK_CAL_EXPAND:
+        task->ok = hd_sla_expand(task->cal, task->at, task->expansion)
+                   == HD_CAL_OK;
         break;
 
     default:

@@ -154,7 +154,8 @@ typedef enum {
     HD_TASK_NONE = 0,
     HD_TASK_PASSWORD_VERIFY,    /* argon2id verify password vs encoded */
     HD_TASK_PASSWORD_HASH,      /* argon2id hash password into encoded */
-    HD_TASK_STORE_FILE          /* the edge hashes src into the store */
+    HD_TASK_STORE_FILE,         /* the edge hashes src into the store */
+    HD_TASK_CAL_EXPAND          /* hd_sla_expand(cal, at, expansion) */
 } hd_task_kind_t;
 
 typedef struct {
@@ -172,6 +173,13 @@ typedef struct {
     int64_t         bytes;
     const char     *failed;         /* the step that failed, for the log */
     int             err;            /* and its errno */
+
+    /* HD_TASK_CAL_EXPAND: a calendar (hd_sla_cal_t) expanded around at
+       (epoch ms) into expansion (hd_sla_expansion_t); both malloc'd and
+       freed with the op */
+    void           *cal;
+    void           *expansion;
+    int64_t         at;
 
     int             ok;             /* result */
 } hd_task_t;

@@ -64,9 +64,31 @@ hd_api_calendars_list(hd_op_t *op)
 }
 
 
+/* The expansion is ready (a thread of nginx's pool made it): save. */
+static hd_api_rc_t
+hd_api_calendar_expanded(hd_op_t *op)
+{
+    hd_sla_expansion_t  *x = op->task.expansion;
+
+    if (!op->task.ok) {
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
+    }
+
+    hd_plan_paramf(&op->plan, "%lld", (long long) x->from);
+    hd_plan_paramf(&op->plan, "%lld", (long long) x->to);
+    hd_plan_paramn(&op->plan, x->starts.data, x->starts.len);
+    hd_plan_paramn(&op->plan, x->ends.data, x->ends.len);
+
+    return hd_plan_query(op);
+}
+
+
 /*
  * POST /api/calendars and PUT /api/calendars/{id} (If-Match): the whole
- * calendar {name, tz, is_default?, windows, holidays?}.
+ * calendar {name, tz, is_default?, windows, holidays?}.  Checked here;
+ * expanded (three years either side of now: a few milliseconds of ICU
+ * work) off the event loop; then saved with its intervals by
+ * calendar_save().
  */
 static hd_api_rc_t
 hd_api_calendar_save(hd_op_t *op, const hd_str_t *id)
@@ -77,9 +99,6 @@ hd_api_calendar_save(hd_op_t *op, const hd_str_t *id)
     long                 version = 0;
     cJSON               *stored;
     const char          *err, *field;
-    hd_cal_rc_t          rc;
-    hd_sla_cal_t        *cal;
-    hd_sla_expansion_t   x;
 
     if (id != NULL && !hd_uuid_valid(id->data, id->len)) {
         return hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
@@ -112,25 +131,27 @@ hd_api_calendar_save(hd_op_t *op, const hd_str_t *id)
         }
     }
 
-    cal = malloc(sizeof(hd_sla_cal_t));
+    op->task.cal = malloc(sizeof(hd_sla_cal_t));
+    op->task.expansion = calloc(1, sizeof(hd_sla_expansion_t));
     def = cJSON_PrintUnformatted(stored);
-    err = (cal && def) ? hd_sla_cal_parse(stored, cal) : "out of memory";
+
+    err = (op->task.cal && op->task.expansion && def)
+          ? hd_sla_cal_parse(stored, op->task.cal) : "out of memory";
     cJSON_Delete(stored);
 
-    rc = (err == NULL) ? hd_sla_expand(cal, op->req->now * 1000, &x)
-                       : HD_CAL_ENOMEM;
-    free(cal);
-
-    if (rc != HD_CAL_OK) {
+    if (err != NULL) {
         free(def);
         return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
     }
 
+    /* the statement's leading parameters now, the intervals after the
+       task */
+
     hd_plan_start(&op->plan, "select status, body::text from calendar_save("
-                  "$1::uuid, $2::uuid, $3::int, $4::jsonb, "
-                  "to_timestamp($5::bigint / 1000.0), "
-                  "to_timestamp($6::bigint / 1000.0), $7::bigint[], "
-                  "$8::bigint[], $9::inet, $10)", hd_api_envelope);
+                  "$1::uuid, $2::uuid, $3::int, $4::jsonb, $5::inet, $6, "
+                  "to_timestamp($7::bigint / 1000.0), "
+                  "to_timestamp($8::bigint / 1000.0), $9::bigint[], "
+                  "$10::bigint[])", hd_api_envelope);
     hd_plan_param(&op->plan, op->me.user_id);
 
     if (id != NULL) {
@@ -143,17 +164,15 @@ hd_api_calendar_save(hd_op_t *op, const hd_str_t *id)
     }
 
     hd_plan_param(&op->plan, def);
-    hd_plan_paramf(&op->plan, "%lld", (long long) x.from);
-    hd_plan_paramf(&op->plan, "%lld", (long long) x.to);
-    hd_plan_paramn(&op->plan, x.starts.data, x.starts.len);
-    hd_plan_paramn(&op->plan, x.ends.data, x.ends.len);
     hd_plan_param(&op->plan, op->req->ip);
     hd_plan_param(&op->plan, op->req->ua);
-
     free(def);
-    hd_sla_expansion_free(&x);
 
-    return hd_plan_query(op);
+    op->task.kind = HD_TASK_CAL_EXPAND;
+    op->task.at = op->req->now * 1000;
+    op->task_done = hd_api_calendar_expanded;
+
+    return HD_API_TASK;
 }
 
 

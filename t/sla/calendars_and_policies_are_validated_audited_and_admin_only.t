@@ -133,4 +133,12 @@ is $sla->{resolution}{target_ms}, 8 * 3_600_000, 'a policy change reaches its op
 is $sla->{resolution}{due_at}, '2026-06-15T22:00:00+00:00', 'and moves their due date: 1 h into Monday night';
 is $sla->{resolution}{elapsed_ms}, 7 * 3_600_000, 'recomputed from the history, the elapsed time is unchanged';
 
+# the team moves to London office hours (09:00-17:30 weekdays): its open tickets' clocks follow
+$admin->t->patch_ok($s->url("/api/teams/$team->{id}") => $admin->h
+    => json => { calendar_id => $cal_id{'London office hours'} })->status_is(200);
+$sla = $admin->ua->get($s->url("/api/tickets/$t->{id}") => at($admin, '2026-06-13T09:00:00Z'))->res->json->{sla};
+is $sla->{calendar_id}, $cal_id{'London office hours'}, "a team's new calendar reaches its open tickets";
+is $sla->{resolution}{elapsed_ms}, 0, 'filed Friday 23:00 BST, nothing of it was office hours by Saturday';
+is $sla->{resolution}{due_at}, '2026-06-15T16:00:00+00:00', '8 h from Monday 09:00 BST: 17:00 BST';
+
 done_testing;
