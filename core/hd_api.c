@@ -68,6 +68,11 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_SLAS_CREATE] = hd_api_slas_create,
     [HD_ROUTE_SLAS_UPDATE] = hd_api_slas_update,
     [HD_ROUTE_TICKETS_SLA] = hd_api_tickets_sla,
+    [HD_ROUTE_REPLIES_LIST] = hd_api_replies_list,
+    [HD_ROUTE_REPLIES_CREATE] = hd_api_replies_create,
+    [HD_ROUTE_REPLIES_UPDATE] = hd_api_replies_update,
+    [HD_ROUTE_REPLIES_DELETE] = hd_api_replies_delete,
+    [HD_ROUTE_REPLIES_RENDER] = hd_api_replies_render,
 };
 
 

@@ -242,6 +242,10 @@ struct hd_op_s {
             char             filename[256];         /* attachment */
             char             user[HD_UUID_LEN + 1]; /* watcher */
         } ticket;
+
+        struct {
+            long        if_match;       /* PATCH */
+        } reply;
     } u;
 };
 

@@ -63,6 +63,11 @@ hd_api_rc_t hd_api_slas_list(hd_op_t *op);
 hd_api_rc_t hd_api_slas_create(hd_op_t *op);
 hd_api_rc_t hd_api_slas_update(hd_op_t *op);
 hd_api_rc_t hd_api_tickets_sla(hd_op_t *op);
+hd_api_rc_t hd_api_replies_list(hd_op_t *op);
+hd_api_rc_t hd_api_replies_create(hd_op_t *op);
+hd_api_rc_t hd_api_replies_update(hd_op_t *op);
+hd_api_rc_t hd_api_replies_delete(hd_op_t *op);
+hd_api_rc_t hd_api_replies_render(hd_op_t *op);
 
 /*
  * The principal as GET /api/me and the login answer show it: the members

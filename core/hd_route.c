@@ -108,6 +108,20 @@ static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
       HD_JSON, HD_RBAC_SLA_ADMIN, HD_REL_NONE },
     { HD_ROUTE_TICKETS_SLA, "GET", "/api/tickets/{id}/sla", "tickets_sla", 0,
       -1, 0 },
+
+    /* saved replies: sharing and changing shared ones needs
+       saved_reply.admin too, decided by the handler */
+    { HD_ROUTE_REPLIES_LIST, "GET", "/api/saved-replies", "replies_list", 0,
+      HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
+    { HD_ROUTE_REPLIES_CREATE, "POST", "/api/saved-replies",
+      "replies_create", HD_JSON, HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
+    { HD_ROUTE_REPLIES_UPDATE, "PATCH", "/api/saved-replies/{id}",
+      "replies_update", HD_JSON, HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
+    { HD_ROUTE_REPLIES_DELETE, "DELETE", "/api/saved-replies/{id}",
+      "replies_delete", 0, HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
+    { HD_ROUTE_REPLIES_RENDER, "POST",
+      "/api/tickets/{id}/saved-replies/{reply_id}/render", "replies_render",
+      0, HD_RBAC_SAVED_REPLY_USE, HD_REL_NONE },
 };
 
 

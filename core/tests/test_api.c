@@ -583,6 +583,153 @@ START_TEST(api_token_create_rejects_unknown_fields)
 END_TEST
 
 
+START_TEST(api_reply_render_fills_the_tickets_values)
+{
+    fixture_t   f;
+    PGresult   *res;
+    cJSON      *doc;
+    const char *access[] = {
+        "0190a000-0000-7000-8000-0000000000f1", "3", "new", "f", "f", "t",
+        "f", "{}"
+    };
+    const char *values[] = {
+        "Hi {{ requester.first_name }}, {{ticket.number}} is "
+        "{{ticket.status}} ({{ticket.priority}}): {{ticket.title}}. "
+        "-- {{agent.name}} {{agent.email}} {{requester.email}}",
+        "TKT-42", "Mouse {{agent.name}}", "In Progress", "P3",
+        "Riley Requester", "riley@example.com"
+    };
+
+    ck_assert_int_eq(begin_as(&f, "POST", "/api/tickets/TKT-42/saved-replies/"
+                              "0190a000-0000-7000-8000-0000000000e1/render",
+                              NULL, as_token, 0),
+                     HD_API_QUERY);
+    res = row(9, agent_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "ticket_access"));
+
+    res = row(8, access);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "saved_reply_render_values"));
+    ck_assert_str_eq(f.op.plan.params[0],
+                     "0190a000-0000-7000-8000-0000000000e1");
+    ck_assert_str_eq(f.op.plan.params[1],
+                     "0190a000-0000-7000-8000-0000000000f1");
+    ck_assert_str_eq(f.op.plan.params[2], agent_row[0]);
+
+    res = row(7, values);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 200);
+    doc = body_json(&f);
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "body_md")->valuestring,
+                     "Hi Riley, TKT-42 is In Progress (P3): Mouse "
+                     "{{agent.name}}. -- Agent agent@example.com "
+                     "riley@example.com");
+    cJSON_Delete(doc);
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_reply_render_of_a_hidden_reply_is_404)
+{
+    fixture_t   f;
+    PGresult   *res;
+    const char *access[] = {
+        "0190a000-0000-7000-8000-0000000000f1", "3", "new", "f", "f", "t",
+        "f", "{}"
+    };
+
+    ck_assert_int_eq(begin_as(&f, "POST", "/api/tickets/TKT-42/saved-replies/"
+                              "0190a000-0000-7000-8000-0000000000e1/render",
+                              NULL, as_token, 0),
+                     HD_API_QUERY);
+    res = row(9, agent_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    res = row(8, access);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+
+    res = empty();
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 404);
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_reply_unknown_placeholder_is_400_before_writing)
+{
+    fixture_t   f;
+    PGresult   *res;
+    cJSON      *doc, *errs;
+
+    ck_assert_int_eq(begin_as(&f, "POST", "/api/saved-replies",
+                              "{\"title\":\"t\",\"body_md\":\"{{ticket.nmbr}} "
+                              "{{ticket.number}} {{ticket.nmbr}}\"}",
+                              as_token, 0),
+                     HD_API_QUERY);
+    res = row(9, agent_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 400);
+
+    doc = body_json(&f);
+    errs = cJSON_GetObjectItem(doc, "errors");
+    ck_assert_int_eq(cJSON_GetArraySize(errs), 1);
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(errs, 0),
+                                         "placeholder")->valuestring,
+                     "ticket.nmbr");
+    ck_assert_int_gt(cJSON_GetArraySize(cJSON_GetObjectItem(doc,
+                                                            "placeholders")),
+                     5);
+    cJSON_Delete(doc);
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
+START_TEST(api_reply_agent_may_not_share_or_change_shared_ones)
+{
+    fixture_t   f;
+    PGresult   *res;
+    const char *shared[] = {
+        "0190a000-0000-7000-8000-0000000000e1", "t", "f", "2"
+    };
+
+    ck_assert_int_eq(begin_as(&f, "POST", "/api/saved-replies",
+                              "{\"title\":\"t\",\"body_md\":\"b\","
+                              "\"shared\":true}", as_token, 0),
+                     HD_API_QUERY);
+    res = row(9, agent_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 403);
+    hd_op_free(&f.op);
+
+    ck_assert_int_eq(begin_as(&f, "DELETE", "/api/saved-replies/"
+                              "0190a000-0000-7000-8000-0000000000e1", NULL,
+                              as_token, 0),
+                     HD_API_QUERY);
+    res = row(9, agent_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "saved_reply_access"));
+
+    res = row(4, shared);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 403);
+    hd_op_free(&f.op);
+}
+END_TEST
+
+
 START_TEST(api_login_verifies_off_loop_and_same_answer_for_unknown)
 {
     fixture_t   f;
@@ -848,6 +995,10 @@ hd_api_suite(void)
     tcase_add_test(tc, api_requester_listing_users_is_403_and_teams_hidden);
     tcase_add_test(tc, api_token_create_shows_token_once_and_stores_hash);
     tcase_add_test(tc, api_token_create_rejects_unknown_fields);
+    tcase_add_test(tc, api_reply_render_fills_the_tickets_values);
+    tcase_add_test(tc, api_reply_render_of_a_hidden_reply_is_404);
+    tcase_add_test(tc, api_reply_unknown_placeholder_is_400_before_writing);
+    tcase_add_test(tc, api_reply_agent_may_not_share_or_change_shared_ones);
     tcase_add_test(tc, api_login_verifies_off_loop_and_same_answer_for_unknown);
     tcase_add_test(tc, api_password_hash_task_roundtrips);
     tcase_add_test(tc, api_roles_from_array);

@@ -2,7 +2,8 @@
 # says. Requests are built so that being allowed shows without changing anything where possible:
 # a PATCH with a stale If-Match is 409 when allowed, an invalid body 400; a refusal is 403, or
 # 404 where the caller may not even know the thing exists (a requester and other people's
-# accounts). The ticket is a requester's, in the agent's and team lead's team.
+# accounts, and anyone else's personal saved reply). The ticket is a requester's, in the agent's and
+# team lead's team.
 use strict;
 use warnings;
 use Test::More;
@@ -20,6 +21,10 @@ my $other = $s->user_id('requester2@example.com');
 my $team = $s->psql('select id from teams order by name limit 1');
 my $region = $s->psql('select id from regions order by name limit 1');
 my $tk = $t->{id};
+my $shared = $s->psql("select id from saved_replies where title = 'Acknowledge' and owner_id is null");
+my $calendar = $s->psql("select id from calendars where name = '24x7'");
+my $policy = $s->psql("select id from sla_policies where name = 'P3 Normal'");
+my $private = $s->create_saved_reply($s->login('agent2@example.com'), title => 'Private', body_md => 'x')->{id};
 
 #   method  path                               body         headers               requester agent lead manager admin
 my @matrix = (
@@ -48,6 +53,12 @@ my @matrix = (
     [ POST  => "/api/tickets/$tk/watchers",    {},    undef,                          400, 400, 400, 400, 400 ],
     [ GET   => "/api/tickets/$tk/attachments", undef, undef,                          200, 200, 200, 200, 200 ],
     [ GET   => "/api/attachments/$att",        undef, undef,                          200, 200, 200, 200, 200 ],
+    [ GET   => '/api/saved-replies',           undef, undef,                          403, 200, 200, 200, 200 ],
+    [ POST  => '/api/saved-replies',           {},    undef,                          403, 400, 400, 400, 400 ],
+    [ PATCH => "/api/saved-replies/$shared",   { title => 'x' }, { 'If-Match' => '"999"' },
+                                                                                      403, 403, 409, 409, 409 ],
+    [ DELETE => "/api/saved-replies/$private", undef, undef,                          403, 404, 404, 404, 404 ],
+    [ POST  => "/api/tickets/$tk/saved-replies/$shared/render", undef, undef,         403, 200, 200, 200, 200 ],
 );
 
 my $tickets_now = sub { $s->psql(q{select md5(concat_ws('#', (select string_agg(t::text, ';' order by id) from tickets t),
@@ -68,5 +79,6 @@ for my $row (@matrix) {
     }
 }
 is $tickets_now->(), $before, 'no ticket, comment or attachment changed along the way';
+is $s->psql('select count(*) from saved_replies'), 3, 'no saved reply created or deleted';
 
 done_testing;

@@ -16,7 +16,8 @@ package HD::Stack;
 # and points the stack at it; env => {NAME => value} passes more settings to conf/stack.sh.
 #
 # Tickets: $s->create_ticket($client, %fields) files one (dies unless 201); $s->tickets_fingerprint
-# is a digest of everything ticket writes touch, for "nothing changed" checks.
+# is a digest of everything ticket writes touch, for "nothing changed" checks. Saved replies:
+# $s->create_saved_reply($client, %fields) and $s->saved_replies_fingerprint likewise.
 #
 # Teardown is automatic: at done_testing the stack is stopped and the error log is checked as a
 # test of its own (no [alert], [crit], [emerg], "exited on signal"); if the file dies or is
@@ -418,6 +419,28 @@ sub tickets_fingerprint {
            from ticket_transitions),
         (select concat_ws(',', count(*), max(id)) from audit_events),
         (select count(*) from jobs)))});
+}
+
+# ------------------------------------------------------------------------------ saved replies
+
+# Creates a saved reply as $c with the given fields (title, body_md, shared); dies unless the
+# answer is 201. Returns the reply as the API shows it.
+sub create_saved_reply {
+    my ($self, $c, %fields) = @_;
+    my $res = $c->ua->post($self->url('/api/saved-replies') => $c->h => json => \%fields)->res;
+    die "HD::Stack: POST /api/saved-replies answered " . ($res->code // 'nothing') . ': ' . $res->body . "\n"
+        unless ($res->code // 0) == 201;
+    return $res->json;
+}
+
+# A digest of every saved reply and of the audit trail: equal before and after a request that
+# must change nothing.
+sub saved_replies_fingerprint {
+    my ($self) = @_;
+    return $self->psql(q{select md5(concat_ws('#',
+        (select string_agg(concat_ws(',', id, owner_id, title, body_md, version, updated_at), ';'
+                           order by id) from saved_replies),
+        (select concat_ws(',', count(*), max(id)) from audit_events)))});
 }
 
 # ------------------------------------------------------------------------------ utilities
