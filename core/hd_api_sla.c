@@ -51,6 +51,24 @@ hd_api_sla_if_match(hd_op_t *op, const char *what)
 }
 
 
+/* The first three parameters of a save: the caller, the id, the version
+   (the last two NULL for a create). */
+static void
+hd_api_sla_who(hd_op_t *op, const hd_str_t *id, long version)
+{
+    hd_plan_param(&op->plan, op->me.user_id);
+
+    if (id != NULL) {
+        hd_plan_paramn(&op->plan, id->data, id->len);
+        hd_plan_paramf(&op->plan, "%ld", version);
+
+    } else {
+        hd_plan_param(&op->plan, NULL);
+        hd_plan_param(&op->plan, NULL);
+    }
+}
+
+
 /* GET /api/calendars */
 hd_api_rc_t
 hd_api_calendars_list(hd_op_t *op)
@@ -152,16 +170,7 @@ hd_api_calendar_save(hd_op_t *op, const hd_str_t *id)
                   "to_timestamp($7::bigint / 1000.0), "
                   "to_timestamp($8::bigint / 1000.0), $9::bigint[], "
                   "$10::bigint[])", hd_api_envelope);
-    hd_plan_param(&op->plan, op->me.user_id);
-
-    if (id != NULL) {
-        hd_plan_paramn(&op->plan, id->data, id->len);
-        hd_plan_paramf(&op->plan, "%ld", version);
-
-    } else {
-        hd_plan_param(&op->plan, NULL);
-        hd_plan_param(&op->plan, NULL);
-    }
+    hd_api_sla_who(op, id, version);
 
     hd_plan_param(&op->plan, def);
     hd_plan_param(&op->plan, op->req->ip);
@@ -333,16 +342,7 @@ hd_api_sla_policy_save(hd_op_t *op, const hd_str_t *id)
     hd_plan_start(&op->plan, "select status, body::text from "
                   "sla_policy_save($1::uuid, $2::uuid, $3::int, $4::jsonb, "
                   "$5::inet, $6)", hd_api_envelope);
-    hd_plan_param(&op->plan, op->me.user_id);
-
-    if (id != NULL) {
-        hd_plan_paramn(&op->plan, id->data, id->len);
-        hd_plan_paramf(&op->plan, "%ld", version);
-
-    } else {
-        hd_plan_param(&op->plan, NULL);
-        hd_plan_param(&op->plan, NULL);
-    }
+    hd_api_sla_who(op, id, version);
 
     hd_plan_paramn(&op->plan, op->req->body, op->req->body_len);
     hd_plan_param(&op->plan, op->req->ip);

@@ -1030,85 +1030,68 @@ begin
         return null;
     end if;
 
-    -- at risk: 75 % of a target
+    -- One statement: a row may cross several thresholds at once, and a
+    -- statement cannot update a row twice.  Each OR arm matches one of the
+    -- four partial indexes.
     with cand as (
         select c.ticket_id, c.calendar_id,
                c.response_risk_notified_at is null and c.responded_at is null
-               and c.response_risk_at <= p_now as resp,
+               and c.response_risk_at <= p_now as resp_risk,
                c.resolution_risk_notified_at is null and c.resolved_at is null
-               and c.resolution_risk_at <= p_now as res
+               and c.resolution_risk_at <= p_now as res_risk,
+               c.response_breached_at is null and c.responded_at is null
+               and c.response_due_at <= p_now as resp_breach,
+               c.resolution_breached_at is null and c.resolved_at is null
+               and c.resolution_due_at <= p_now as res_breach
           from ticket_sla_clocks c
          where (c.response_risk_notified_at is null and c.responded_at is null
                 and not c.paused and c.response_risk_at <= p_now)
             or (c.resolution_risk_notified_at is null and c.resolved_at is null
                 and not c.paused and c.resolution_risk_at <= p_now)
-           for update
-    ), marked as (
-        update ticket_sla_clocks c
-           set response_risk_notified_at =
-                   case when k.resp then p_now
-                        else c.response_risk_notified_at end,
-               resolution_risk_notified_at =
-                   case when k.res then p_now
-                        else c.resolution_risk_notified_at end
-          from cand k
-         where c.ticket_id = k.ticket_id
-    ), ins as (
-        insert into jobs (kind, payload, run_at, dedupe_key)
-        select 'sla.at_risk',
-               jsonb_build_object('ticket_id', k.ticket_id,
-                                  'number', t.number, 'clock', v.clock),
-               cal_next_open(k.calendar_id, p_now),
-               'sla.at_risk:' || v.clock || ':' || k.ticket_id
-          from cand k
-          join tickets t on t.id = k.ticket_id
-          cross join lateral (values ('response', k.resp),
-                                     ('resolution', k.res)) as v (clock, hit)
-         where v.hit
-        on conflict (dedupe_key) do nothing
-        returning 1
-    )
-    select count(*) into n_risk from ins;
-
-    -- breached: 100 %
-    with cand as (
-        select c.ticket_id, c.calendar_id,
-               c.response_breached_at is null and c.responded_at is null
-               and c.response_due_at <= p_now as resp,
-               c.resolution_breached_at is null and c.resolved_at is null
-               and c.resolution_due_at <= p_now as res
-          from ticket_sla_clocks c
-         where (c.response_breached_at is null and c.responded_at is null
+            or (c.response_breached_at is null and c.responded_at is null
                 and not c.paused and c.response_due_at <= p_now)
             or (c.resolution_breached_at is null and c.resolved_at is null
                 and not c.paused and c.resolution_due_at <= p_now)
            for update
     ), marked as (
         update ticket_sla_clocks c
-           set response_breached_at =
-                   case when k.resp then p_now
+           set response_risk_notified_at =
+                   case when k.resp_risk then p_now
+                        else c.response_risk_notified_at end,
+               resolution_risk_notified_at =
+                   case when k.res_risk then p_now
+                        else c.resolution_risk_notified_at end,
+               response_breached_at =
+                   case when k.resp_breach then p_now
                         else c.response_breached_at end,
                resolution_breached_at =
-                   case when k.res then p_now
+                   case when k.res_breach then p_now
                         else c.resolution_breached_at end
           from cand k
          where c.ticket_id = k.ticket_id
     ), ins as (
         insert into jobs (kind, payload, run_at, dedupe_key)
-        select 'sla.breached',
+        select v.kind,
                jsonb_build_object('ticket_id', k.ticket_id,
                                   'number', t.number, 'clock', v.clock),
                cal_next_open(k.calendar_id, p_now),
-               'sla.breached:' || v.clock || ':' || k.ticket_id
+               v.kind || ':' || v.clock || ':' || k.ticket_id
           from cand k
           join tickets t on t.id = k.ticket_id
-          cross join lateral (values ('response', k.resp),
-                                     ('resolution', k.res)) as v (clock, hit)
+          cross join lateral (
+              values ('sla.at_risk', 'response', k.resp_risk),
+                     ('sla.at_risk', 'resolution', k.res_risk),
+                     ('sla.breached', 'response', k.resp_breach),
+                     ('sla.breached', 'resolution', k.res_breach))
+              as v (kind, clock, hit)
          where v.hit
         on conflict (dedupe_key) do nothing
-        returning 1
+        returning kind
     )
-    select count(*) into n_breach from ins;
+    select count(*) filter (where kind = 'sla.at_risk'),
+           count(*) filter (where kind = 'sla.breached')
+      into n_risk, n_breach
+      from ins;
 
     return json_build_object('at', p_now, 'at_risk', n_risk,
                              'breached', n_breach);
