@@ -1023,17 +1023,22 @@ create function sla_tick(p_now timestamptz) returns json
 language plpgsql
 as $$
 declare
-    n_risk    int;
-    n_breach  int;
+    k         record;
+    v         record;
+    n         bigint;
+    run_at    timestamptz;
+    n_risk    int := 0;
+    n_breach  int := 0;
 begin
     if not pg_try_advisory_xact_lock(hashtext('helpdesk.sla_tick')) then
         return null;
     end if;
 
-    -- One statement: a row may cross several thresholds at once, and a
-    -- statement cannot update a row twice.  Each OR arm matches one of the
-    -- four partial indexes.
-    with cand as (
+    -- The clocks past a threshold not yet marked: each OR arm is one of the
+    -- four partial indexes.  Then one row at a time by primary key, so the
+    -- cost follows the crossings, whatever the planner believes about a
+    -- table whose marks the last tick just changed.
+    for k in
         select c.ticket_id, c.calendar_id,
                c.response_risk_notified_at is null and c.responded_at is null
                and c.response_risk_at <= p_now as resp_risk,
@@ -1053,7 +1058,7 @@ begin
             or (c.resolution_breached_at is null and c.resolved_at is null
                 and not c.paused and c.resolution_due_at <= p_now)
            for update
-    ), marked as (
+    loop
         update ticket_sla_clocks c
            set response_risk_notified_at =
                    case when k.resp_risk then p_now
@@ -1067,31 +1072,36 @@ begin
                resolution_breached_at =
                    case when k.res_breach then p_now
                         else c.resolution_breached_at end
-          from cand k
-         where c.ticket_id = k.ticket_id
-    ), ins as (
-        insert into jobs (kind, payload, run_at, dedupe_key)
-        select v.kind,
-               jsonb_build_object('ticket_id', k.ticket_id,
-                                  'number', t.number, 'clock', v.clock),
-               cal_next_open(k.calendar_id, p_now),
-               v.kind || ':' || v.clock || ':' || k.ticket_id
-          from cand k
-          join tickets t on t.id = k.ticket_id
-          cross join lateral (
-              values ('sla.at_risk', 'response', k.resp_risk),
-                     ('sla.at_risk', 'resolution', k.res_risk),
-                     ('sla.breached', 'response', k.resp_breach),
-                     ('sla.breached', 'resolution', k.res_breach))
-              as v (kind, clock, hit)
-         where v.hit
-        on conflict (dedupe_key) do nothing
-        returning kind
-    )
-    select count(*) filter (where kind = 'sla.at_risk'),
-           count(*) filter (where kind = 'sla.breached')
-      into n_risk, n_breach
-      from ins;
+         where c.ticket_id = k.ticket_id;
+
+        select t.number into n from tickets t where t.id = k.ticket_id;
+        run_at := cal_next_open(k.calendar_id, p_now);
+
+        for v in
+            select * from (values ('sla.at_risk', 'response', k.resp_risk),
+                                  ('sla.at_risk', 'resolution', k.res_risk),
+                                  ('sla.breached', 'response', k.resp_breach),
+                                  ('sla.breached', 'resolution',
+                                   k.res_breach)) as x (kind, clock, hit)
+             where x.hit
+        loop
+            insert into jobs (kind, payload, run_at, dedupe_key)
+                values (v.kind,
+                        jsonb_build_object('ticket_id', k.ticket_id,
+                                           'number', n, 'clock', v.clock),
+                        run_at,
+                        v.kind || ':' || v.clock || ':' || k.ticket_id)
+            on conflict (dedupe_key) do nothing;
+
+            if found then
+                if v.kind = 'sla.at_risk' then
+                    n_risk := n_risk + 1;
+                else
+                    n_breach := n_breach + 1;
+                end if;
+            end if;
+        end loop;
+    end loop;
 
     return json_build_object('at', p_now, 'at_risk', n_risk,
                              'breached', n_breach);
