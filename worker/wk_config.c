@@ -10,7 +10,8 @@
  *
  * Keys read here:  db, migrations_dir (default "migrations", relative to the
  * cwd), oidc_issuer (empty: OIDC off), oidc_jwks_file, oidc_refresh_seconds
- * (default 300, 1..86400).  Other keys are ignored: the file is shared with
+ * (default 300, 1..86400); the outbound email keys of wk_mail_conf.c.
+ * Other keys are ignored: the file is shared with
  * other components.
  *
  * Environment overrides (an empty variable counts as unset): HELPDESK_DB,
@@ -132,6 +133,13 @@ wk_config_set(wk_config_t *cfg, const char *key, const char *value,
     const char *path, int lineno)
 {
     int  rc = 0;
+
+    /* outbound email keys: wk_mail_conf.c */
+    rc = wk_mail_conf_set(&cfg->mail, key, value, path, lineno);
+
+    if (rc != 0) {
+        return rc < 0 ? -1 : 0;
+    }
 
     if (strcmp(key, "db") == 0) {
         rc = wk_config_copy(cfg->db, sizeof(cfg->db), value);
@@ -268,6 +276,7 @@ wk_config_load(wk_config_t *cfg)
     memset(cfg, 0, sizeof(*cfg));
     strcpy(cfg->migrations_dir, "migrations");
     cfg->oidc_refresh_seconds = WK_OIDC_REFRESH_DEFAULT;
+    wk_mail_conf_defaults(&cfg->mail);
 
     if (wk_config_read_file(cfg) != 0) {
         return -1;
@@ -288,6 +297,10 @@ wk_config_load(wk_config_t *cfg)
         || wk_config_env(cfg->oidc_jwks_file, sizeof(cfg->oidc_jwks_file),
                          "HELPDESK_OIDC_JWKS_FILE") < 0)
     {
+        return -1;
+    }
+
+    if (wk_mail_conf_finish(&cfg->mail) != 0) {
         return -1;
     }
 

@@ -20,6 +20,10 @@
  *
  * Job handlers (email, SLA ticks, exports) plug into wk_run_session() as
  * they are written.
+ *
+ * Outbound email (wk_jobs.c): each round of the session runs
+ * wk_jobs_duty() — auto-close once a minute, then due jobs and due mail,
+ * each for at most about a second.
  */
 
 #include <errno.h>
@@ -211,6 +215,11 @@ wk_run_session(PGconn *conn)
             goto lost;
         }
 
+        /* outbound email: the jobs outbox, auto-close, SMTP (wk_jobs.c) */
+        if (wk_jobs_duty(conn, wk_run_cfg, &wk_run_stop) != 0) {
+            goto lost;
+        }
+
         if (wk_now_ms() >= next_beat) {
             if (wk_pg_run(conn, "select 1", "heartbeat") != 0) {
                 goto lost;
@@ -296,6 +305,7 @@ wk_run(const wk_config_t *cfg)
 
     wk_log("stopping on %s", wk_run_stop == SIGINT ? "SIGINT" : "SIGTERM");
     wk_oidc_cleanup();
+    wk_smtp_cleanup();
 
     return WK_EXIT_OK;
 }
