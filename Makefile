@@ -29,6 +29,7 @@ MODULE     := $(BUILD)/ngx_http_helpdesk_module.so
 MOD_SRCS   := $(wildcard ngx_helpdesk/*.c ngx_helpdesk/*.h)
 
 .PHONY: all deps run reset test unit unit-asan prove prove-asan bench bench-cal bench-tickets bench-sla clean fuzz
+.PHONY: bench-mail-out
 
 all: $(CORE_LIB) $(BUILD)/helpdesk-worker $(MODULE)
 
@@ -135,6 +136,10 @@ $(BUILD)/bench-cal: bench/cal.c $(CORE_LIB)
 
 bench-cal: $(BUILD)/bench-cal
 	$(BUILD)/bench-cal
+
+# Outbound email messages/s into the test SMTP sink, next to raw curl (bench/mail_out.sh).
+bench-mail-out: all
+	bash bench/mail_out.sh
 
 clean:
 	rm -rf $(BUILD)

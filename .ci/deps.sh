@@ -11,6 +11,7 @@ PACKAGES=(
 	libcjson-dev libssl-dev libcurl4-openssl-dev libjwt-dev libargon2-dev libhiredis-dev
 	libicu-dev
 	check libmojolicious-perl wrk
+	python3-aiosmtpd
 	clang libclang-rt-14-dev openssl
 )
 

@@ -25,6 +25,9 @@
 #                  when HD_OIDC_ISSUER is set, nginx accepts that issuer's access tokens and the
 #                  worker keeps its keys in $HD_VAR/oidc/jwks.json (HD_OIDC_REFRESH seconds, default 300)
 #   HD_SLA_TICK    seconds between the worker's SLA ticks (default 60; 0: off, tests tick by hand)
+#   HD_SMTP_URL, HD_MAIL_FROM, HD_ORG_NAME, HD_SMTP_STARTTLS, HD_MAIL_RETRY, HD_AUTO_CLOSE_DAYS
+#                  outbound email settings written to helpdesk.conf (README "Email out"); with
+#                  HD_MAIL_FROM empty (the default) no notification mail is composed
 #   HD_PG_TEMPLATE tests only: a freshly initdb'd cluster is kept here and copied instead of
 #                  running initdb again (the caller creates and removes it; unset = no cache)
 set -euo pipefail
@@ -49,6 +52,13 @@ HD_OIDC_ROLES_CLAIM=${HD_OIDC_ROLES_CLAIM:-roles}
 HD_OIDC_REFRESH=${HD_OIDC_REFRESH:-300}
 HD_SLA_TICK=${HD_SLA_TICK:-60}
 HD_PG_TEMPLATE=${HD_PG_TEMPLATE:-}
+# outbound email
+HD_SMTP_URL=${HD_SMTP_URL:-}
+HD_SMTP_STARTTLS=${HD_SMTP_STARTTLS:-required}
+HD_MAIL_FROM=${HD_MAIL_FROM:-}
+HD_ORG_NAME=${HD_ORG_NAME:-Helpdesk}
+HD_MAIL_RETRY=${HD_MAIL_RETRY:-5}
+HD_AUTO_CLOSE_DAYS=${HD_AUTO_CLOSE_DAYS:-3}
 
 PGBIN=/usr/lib/postgresql/15/bin
 NGINX=/usr/sbin/nginx
@@ -401,6 +411,14 @@ cmd_init() {
 		oidc_jwks_file = $HD_VAR/oidc/jwks.json
 		oidc_refresh_seconds = $HD_OIDC_REFRESH
 		sla_tick_seconds = $HD_SLA_TICK
+		# outbound email (README "Email out")
+		smtp_url = $HD_SMTP_URL
+		smtp_starttls = $HD_SMTP_STARTTLS
+		mail_from = $HD_MAIL_FROM
+		org_name = $HD_ORG_NAME
+		public_url = http://127.0.0.1:$PORT
+		mail_retry_seconds = $HD_MAIL_RETRY
+		auto_close_days = $HD_AUTO_CLOSE_DAYS
 	EOF
 	worker_cli migrate
 	if [ "$HD_SEED" = 1 ]; then

@@ -11,8 +11,9 @@
  * Keys read here:  db, migrations_dir (default "migrations", relative to the
  * cwd), oidc_issuer (empty: OIDC off), oidc_jwks_file, oidc_refresh_seconds
  * (default 300, 1..86400), sla_tick_seconds (default 60, 0..86400; 0 turns
- * `run`'s SLA duty off, for tests that tick by hand).  Other keys are
- * ignored: the file is shared with other components.
+ * `run`'s SLA duty off, for tests that tick by hand); the outbound email
+ * keys of wk_mail_conf.c.  Other keys are ignored: the file is shared with
+ * other components.
  *
  * Environment overrides (an empty variable counts as unset): HELPDESK_DB,
  * HELPDESK_OIDC_ISSUER, HELPDESK_OIDC_JWKS_FILE.
@@ -133,6 +134,13 @@ wk_config_set(wk_config_t *cfg, const char *key, const char *value,
     const char *path, int lineno)
 {
     int  rc = 0;
+
+    /* outbound email keys: wk_mail_conf.c */
+    rc = wk_mail_conf_set(&cfg->mail, key, value, path, lineno);
+
+    if (rc != 0) {
+        return rc < 0 ? -1 : 0;
+    }
 
     if (strcmp(key, "db") == 0) {
         rc = wk_config_copy(cfg->db, sizeof(cfg->db), value);
@@ -286,6 +294,7 @@ wk_config_load(wk_config_t *cfg)
     strcpy(cfg->migrations_dir, "migrations");
     cfg->oidc_refresh_seconds = WK_OIDC_REFRESH_DEFAULT;
     cfg->sla_tick_seconds = WK_SLA_TICK_DEFAULT;
+    wk_mail_conf_defaults(&cfg->mail);
 
     if (wk_config_read_file(cfg) != 0) {
         return -1;
@@ -306,6 +315,10 @@ wk_config_load(wk_config_t *cfg)
         || wk_config_env(cfg->oidc_jwks_file, sizeof(cfg->oidc_jwks_file),
                          "HELPDESK_OIDC_JWKS_FILE") < 0)
     {
+        return -1;
+    }
+
+    if (wk_mail_conf_finish(&cfg->mail) != 0) {
         return -1;
     }
 

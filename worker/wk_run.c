@@ -23,6 +23,10 @@
  * (wk_sla.c), starting as soon as a connection is up, so a worker that was
  * down for an hour catches up on its first round.  Job handlers (email,
  * exports) plug in the same way as they are written.
+ *
+ * Outbound email (wk_jobs.c): each round of the session runs
+ * wk_jobs_duty() — auto-close once a minute, then due jobs and due mail,
+ * each for at most about a second.
  */
 
 #include <errno.h>
@@ -229,6 +233,11 @@ wk_run_session(PGconn *conn)
             next_tick = wk_now_ms() + wk_run_cfg->sla_tick_seconds * 1000LL;
         }
 
+        /* outbound email: the jobs outbox, auto-close, SMTP (wk_jobs.c) */
+        if (wk_jobs_duty(conn, wk_run_cfg, &wk_run_stop) != 0) {
+            goto lost;
+        }
+
         if (wk_now_ms() >= next_beat) {
             if (wk_pg_run(conn, "select 1", "heartbeat") != 0) {
                 goto lost;
@@ -314,6 +323,7 @@ wk_run(const wk_config_t *cfg)
 
     wk_log("stopping on %s", wk_run_stop == SIGINT ? "SIGINT" : "SIGTERM");
     wk_oidc_cleanup();
+    wk_smtp_cleanup();
 
     return WK_EXIT_OK;
 }

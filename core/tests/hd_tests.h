@@ -18,5 +18,6 @@ Suite *hd_attach_suite(void);
 Suite *hd_cal_suite(void);
 Suite *hd_sla_suite(void);
 Suite *hd_tmpl_suite(void);
+Suite *hd_mail_suite(void);
 
 #endif
