@@ -254,6 +254,7 @@ render_nginx_conf() {
 	conf=${conf//@DB_TIMEOUT@/"$HD_DB_TIMEOUT"}
 	conf=${conf//@TEST_MODE@/"$test_mode"}
 	conf=${conf//@SPA_ROOT@/"$spa"}
+	conf=${conf//@CONF_DIR@/"$REPO/conf"}
 	conf=${conf//@SESSION_KEY_FILE@/"$HD_VAR/secrets/session.key"}
 	conf=${conf//@AGENT_SCOPE@/"$HD_AGENT_SCOPE"}
 	conf=${conf//@ATTACH_DIR@/"$HD_VAR/attachments"}

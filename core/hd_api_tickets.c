@@ -625,7 +625,7 @@ hd_api_tickets_audit(hd_op_t *op)
  *   $1 caller          $2 relations that let them read (text[]; NULL: all)
  *   $3 status text[]   $4 priority text[]  $5 team_id   $6 assignee_id
  *   $7 requester_id    $8 category         $9 {created_after, …,
- *                                             sla_state} jsonb
+ *                                             sla_state, unassigned} jsonb
  *   $10 cursor key     $11 cursor id       $12 limit (one more than shown)
  *
  * Rows: the item's JSON, its sort key as text, its id.
@@ -657,6 +657,7 @@ hd_api_tickets_audit(hd_op_t *op)
     HD_TL_RANGE("updated_at", "updated_after", ">=")                         \
     HD_TL_RANGE("updated_at", "updated_before", "<")                        \
     HD_TL_RANGE("created_at", "updated_before", "<")  /* implied, indexed */\
+    " and ($9::jsonb->>'unassigned' is null or t.assignee_id is null)"       \
     " and ($9::jsonb->>'sla_state' is null or t.id in"                       \
     " (select sla_tickets_in_state($9::jsonb->>'sla_state')))"
 
@@ -878,6 +879,9 @@ hd_api_tickets_list(hd_op_t *op)
     }
     if (q.sla_state[0]) {
         cJSON_AddStringToObject(r, "sla_state", q.sla_state);
+    }
+    if (q.unassigned) {
+        cJSON_AddTrueToObject(r, "unassigned");
     }
 
     ranges = cJSON_PrintUnformatted(r);

@@ -849,9 +849,19 @@ hd_ticket_query_parse(const char *query, size_t len, hd_ticket_query_t *q,
         return 0;
     }
 
+    /* assignee_id=none: the tickets nobody is assigned to */
+
+    rc = hd_ticket_arg(query, len, "assignee_id", buf, sizeof(buf), err);
+    if (rc < 0) {
+        return 0;
+    }
+
+    q->unassigned = rc > 0 && strcmp(buf, "none") == 0;
+
     if (!hd_ticket_uuid_arg(query, len, "team_id", q->team_id, err)
-        || !hd_ticket_uuid_arg(query, len, "assignee_id", q->assignee_id,
-                               err)
+        || (!q->unassigned
+            && !hd_ticket_uuid_arg(query, len, "assignee_id", q->assignee_id,
+                                   err))
         || !hd_ticket_uuid_arg(query, len, "requester_id", q->requester_id,
                                err))
     {
