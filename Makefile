@@ -4,6 +4,7 @@
 #   make test     every test suite (what CI runs)
 #   make bench    benchmarks, printed as ratios to same-run baselines
 #   make reset    stop nothing, wipe var/ (the local stack's data)
+#   make spa      the web app (spa/) into spa/dist, which nginx serves at /
 
 SHELL      := /bin/bash
 BUILD      := build
@@ -28,9 +29,10 @@ NGX_OUT    := $(BUILD)/nginx
 MODULE     := $(BUILD)/ngx_http_helpdesk_module.so
 MOD_SRCS   := $(wildcard ngx_helpdesk/*.c ngx_helpdesk/*.h)
 
-.PHONY: all deps run reset test unit unit-asan prove prove-asan bench bench-cal bench-tickets bench-mail-in clean fuzz
+.PHONY: all deps run reset test unit unit-asan prove prove-asan bench bench-cal bench-tickets bench-sla clean fuzz spa spa-unit
+.PHONY: bench-mail-out bench-mail-in
 
-all: $(CORE_LIB) $(BUILD)/helpdesk-worker $(MODULE)
+all: $(CORE_LIB) $(BUILD)/helpdesk-worker $(MODULE) spa
 
 deps:
 	@bash .ci/deps.sh
@@ -65,6 +67,27 @@ $(NGX_OUT)/Makefile: config
 $(MODULE): $(NGX_OUT)/Makefile $(CORE_LIB) $(MOD_SRCS)
 	$(MAKE) -s -f $(CURDIR)/$(NGX_OUT)/Makefile -C $(NGX_COPY) modules
 	cp $(NGX_OUT)/ngx_http_helpdesk_module.so $@.tmp && mv -f $@.tmp $@
+
+# --- web app --------------------------------------------------------------
+# React + Vite (README.md, "Web app"). npm ci runs only when the lock
+# file is newer than node_modules; the build only when a source changed. It prints each route's
+# initial JavaScript, gzipped, and fails when the portal is over its bar.
+
+SPA_DEPS := spa/node_modules/.package-lock.json
+SPA_SRCS := $(shell find spa/src -type f 2>/dev/null) spa/index.html spa/vite.config.ts \
+            spa/tailwind.config.js spa/postcss.config.js spa/tsconfig.json spa/scripts/js-size.mjs
+
+$(SPA_DEPS): spa/package.json spa/package-lock.json
+	cd spa && npm ci --no-audit --no-fund --loglevel=error
+
+spa/dist/index.html: $(SPA_DEPS) $(SPA_SRCS)
+	cd spa && npm run --silent build
+
+spa: spa/dist/index.html
+
+# Vitest: the SPA's logic and components (the browser flows are t/spa/, run by prove).
+spa-unit: $(SPA_DEPS)
+	cd spa && npx vitest run
 
 # --- running --------------------------------------------------------------
 
@@ -112,13 +135,14 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory spa-unit
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 	@$(MAKE) --no-print-directory prove
 	@$(MAKE) --no-print-directory prove-asan
 
 # --- benchmarks -----------------------------------------------------------
 
-bench: deps all bench-cal bench-tickets
+bench: deps all bench-cal bench-sla bench-tickets
 	bash bench/run.sh
 
 # Issue 4's bar on a seeded million-ticket database (bench/README.md).
@@ -129,6 +153,9 @@ bench-tickets: all
 # fetch baseline of the same folder (bench/mail_in.sh).
 bench-mail-in: all
 	bash bench/mail_in.sh
+# Issue 5's bar: one SLA tick over 100 000 clocks on 20 calendars (bench/README.md).
+bench-sla: all
+	bash bench/sla.sh
 
 # hd_cal_elapsed() calls/s on one core against its bar (bench/README.md).
 $(BUILD)/bench-cal: bench/cal.c $(CORE_LIB)
@@ -137,8 +164,12 @@ $(BUILD)/bench-cal: bench/cal.c $(CORE_LIB)
 bench-cal: $(BUILD)/bench-cal
 	$(BUILD)/bench-cal
 
+# Outbound email messages/s into the test SMTP sink, next to raw curl (bench/mail_out.sh).
+bench-mail-out: all
+	bash bench/mail_out.sh
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) spa/dist
 
 # --- fuzzing --------------------------------------------------------------
 # libFuzzer targets over the core; `make fuzz` runs each for FUZZ_SECONDS.

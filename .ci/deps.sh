@@ -11,11 +11,15 @@ PACKAGES=(
 	libcjson-dev libssl-dev libcurl4-openssl-dev libjwt-dev libargon2-dev libhiredis-dev
 	libicu-dev
 	check libmojolicious-perl wrk
+	python3-aiosmtpd
 	clang libclang-rt-14-dev openssl
 	libgmime-3.0-dev dovecot-imapd
+	chromium
 )
 
-# The tests' OIDC provider runs on Node.js with npm. This kind of machine ships both (NodeSource
+# chromium: the web app's browser tests (t/spa/) drive Debian's build through playwright-core; no
+# browser is ever downloaded.
+# The tests' OIDC provider and the web app's build run on Node.js with npm. This kind of machine ships both (NodeSource
 # builds, which Debian's npm package would conflict with); only where they are absent do we
 # take Debian's nodejs and npm.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -29,6 +29,10 @@
 #                  HD_MAIL_IN_INTERVAL (60 s), HD_MAIL_IN_AUTO_CREATE (on), HD_MAIL_IN_RATE_LIMIT (20),
 #                  HD_MAIL_IN_MAX_ATTACHMENT (26214400 bytes), HD_MAIL_IN_ADDRESSES (our own),
 #                  HD_MAIL_IN_TEST_CRASH (tests only: stored|committed, see worker/wk_mail_in.c)
+#   HD_SLA_TICK    seconds between the worker's SLA ticks (default 60; 0: off, tests tick by hand)
+#   HD_SMTP_URL, HD_MAIL_FROM, HD_ORG_NAME, HD_SMTP_STARTTLS, HD_MAIL_RETRY, HD_AUTO_CLOSE_DAYS
+#                  outbound email settings written to helpdesk.conf (README "Email out"); with
+#                  HD_MAIL_FROM empty (the default) no notification mail is composed
 #   HD_PG_TEMPLATE tests only: a freshly initdb'd cluster is kept here and copied instead of
 #                  running initdb again (the caller creates and removes it; unset = no cache)
 set -euo pipefail
@@ -51,8 +55,16 @@ HD_OIDC_ISSUER=${HD_OIDC_ISSUER:-}
 HD_OIDC_AUDIENCE=${HD_OIDC_AUDIENCE:-helpdesk}
 HD_OIDC_ROLES_CLAIM=${HD_OIDC_ROLES_CLAIM:-roles}
 HD_OIDC_REFRESH=${HD_OIDC_REFRESH:-300}
+HD_SLA_TICK=${HD_SLA_TICK:-60}
 HD_PG_TEMPLATE=${HD_PG_TEMPLATE:-}
 HD_MAIL_IN_URL=${HD_MAIL_IN_URL:-}
+# outbound email
+HD_SMTP_URL=${HD_SMTP_URL:-}
+HD_SMTP_STARTTLS=${HD_SMTP_STARTTLS:-required}
+HD_MAIL_FROM=${HD_MAIL_FROM:-}
+HD_ORG_NAME=${HD_ORG_NAME:-Helpdesk}
+HD_MAIL_RETRY=${HD_MAIL_RETRY:-5}
+HD_AUTO_CLOSE_DAYS=${HD_AUTO_CLOSE_DAYS:-3}
 
 PGBIN=/usr/lib/postgresql/15/bin
 NGINX=/usr/sbin/nginx
@@ -248,6 +260,7 @@ render_nginx_conf() {
 	conf=${conf//@DB_TIMEOUT@/"$HD_DB_TIMEOUT"}
 	conf=${conf//@TEST_MODE@/"$test_mode"}
 	conf=${conf//@SPA_ROOT@/"$spa"}
+	conf=${conf//@CONF_DIR@/"$REPO/conf"}
 	conf=${conf//@SESSION_KEY_FILE@/"$HD_VAR/secrets/session.key"}
 	conf=${conf//@AGENT_SCOPE@/"$HD_AGENT_SCOPE"}
 	conf=${conf//@ATTACH_DIR@/"$HD_VAR/attachments"}
@@ -420,6 +433,15 @@ cmd_init() {
 		mail_in_max_attachment = ${HD_MAIL_IN_MAX_ATTACHMENT:-26214400}
 		mail_in_addresses = ${HD_MAIL_IN_ADDRESSES:-}
 		mail_in_test_crash = ${HD_MAIL_IN_TEST_CRASH:-}
+		sla_tick_seconds = $HD_SLA_TICK
+		# outbound email (README "Email out")
+		smtp_url = $HD_SMTP_URL
+		smtp_starttls = $HD_SMTP_STARTTLS
+		mail_from = $HD_MAIL_FROM
+		org_name = $HD_ORG_NAME
+		public_url = http://127.0.0.1:$PORT
+		mail_retry_seconds = $HD_MAIL_RETRY
+		auto_close_days = $HD_AUTO_CLOSE_DAYS
 	EOF
 	worker_cli migrate
 	if [ "$HD_SEED" = 1 ]; then

@@ -14,6 +14,8 @@
 #include <cjson/cJSON.h>
 
 #include "hd_api_int.h"
+#include "hd_sla.h"
+#include "hd_ticket.h"
 #include "hd_json.h"
 
 
@@ -59,6 +61,13 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_WATCHERS_REMOVE] = hd_api_watchers_remove,
     [HD_ROUTE_WORKFLOW_GET] = hd_api_workflow_get,
     [HD_ROUTE_WORKFLOW_PUT] = hd_api_workflow_put,
+    [HD_ROUTE_CALENDARS_LIST] = hd_api_calendars_list,
+    [HD_ROUTE_CALENDARS_CREATE] = hd_api_calendars_create,
+    [HD_ROUTE_CALENDARS_UPDATE] = hd_api_calendars_update,
+    [HD_ROUTE_SLAS_LIST] = hd_api_slas_list,
+    [HD_ROUTE_SLAS_CREATE] = hd_api_slas_create,
+    [HD_ROUTE_SLAS_UPDATE] = hd_api_slas_update,
+    [HD_ROUTE_TICKETS_SLA] = hd_api_tickets_sla,
     [HD_ROUTE_REPLIES_LIST] = hd_api_replies_list,
     [HD_ROUTE_REPLIES_CREATE] = hd_api_replies_create,
     [HD_ROUTE_REPLIES_UPDATE] = hd_api_replies_update,
@@ -88,6 +97,15 @@ hd_op_free(hd_op_t *op)
     free(op->me.teams_json);
     op->me.teams_json = NULL;
     memset(op->task.password, 0, sizeof(op->task.password));
+
+    free(op->task.cal);
+    op->task.cal = NULL;
+
+    if (op->task.expansion != NULL) {
+        hd_sla_expansion_free(op->task.expansion);
+        free(op->task.expansion);
+        op->task.expansion = NULL;
+    }
 }
 
 
@@ -604,6 +622,20 @@ hd_api_begin(hd_op_t *op)
     req = op->req;
     rt = req->match->route;
 
+    if (req->test_now != NULL) {
+        if (!req->test_mode) {
+            return hd_api_fail(op, HD_PROBLEM_BAD_REQUEST,
+                               "X-Helpdesk-Now is accepted only when the "
+                               "stack runs in test mode", NULL);
+        }
+
+        if (!hd_ticket_ts_valid(req->test_now, 0)) {
+            return hd_api_field_error(op, "X-Helpdesk-Now",
+                                      "an RFC 3339 date-time with an offset, "
+                                      "e.g. 2026-03-06T16:00:00Z");
+        }
+    }
+
     if ((rt->flags & HD_ROUTE_JSON_BODY) && !hd_api_check_json_body(op)) {
         return HD_API_RESPOND;
     }
@@ -753,6 +785,11 @@ hd_task_run(hd_task_t *task)
                                          task->encoded,
                                          sizeof(task->encoded))
                    == ARGON2_OK;
+        break;
+
+    case HD_TASK_CAL_EXPAND:
+        task->ok = hd_sla_expand(task->cal, task->at, task->expansion)
+                   == HD_CAL_OK;
         break;
 
     default:

@@ -30,7 +30,7 @@
 #include "hd_jwt.h"
 #include "hd_problem.h"
 #include "hd_rbac.h"
-#include "hd_mail.h"
+#include "hd_mailin.h"
 #include "hd_route.h"
 #include "hd_session.h"
 #include "hd_ticket.h"
@@ -77,6 +77,12 @@ typedef struct {
     hd_scope_t               scope;         /* agents' ticket scope */
     const char              *if_match;      /* If-Match, or NULL */
     size_t                   if_match_len;
+
+    /* X-Helpdesk-Now: the clock SQL reads for this request (hd_now()),
+       accepted only when test_mode is set (helpdesk_test_mode on); the
+       edge passes it on with the plan when core accepted it */
+    const char              *test_now;      /* NUL-terminated, or NULL */
+    int                      test_mode;
 
     /* upload routes (HD_ROUTE_UPLOAD): the body, which nginx spooled */
     const char              *upload_path;   /* its file, or NULL: empty */
@@ -156,7 +162,8 @@ typedef enum {
     HD_TASK_NONE = 0,
     HD_TASK_PASSWORD_VERIFY,    /* argon2id verify password vs encoded */
     HD_TASK_PASSWORD_HASH,      /* argon2id hash password into encoded */
-    HD_TASK_STORE_FILE          /* the edge hashes src into the store */
+    HD_TASK_STORE_FILE,         /* the edge hashes src into the store */
+    HD_TASK_CAL_EXPAND          /* hd_sla_expand(cal, at, expansion) */
 } hd_task_kind_t;
 
 typedef struct {
@@ -179,10 +186,17 @@ typedef struct {
     size_t          hmac_key_len;
     char            hmac_want[65];
     int             sig_bad;
-    char            message_id[HD_MAIL_ID_MAX + 1];
+    char            message_id[HD_MAILIN_ID_MAX + 1];
 
     const char     *failed;         /* the step that failed, for the log */
     int             err;            /* and its errno */
+
+    /* HD_TASK_CAL_EXPAND: a calendar (hd_sla_cal_t) expanded around at
+       (epoch ms) into expansion (hd_sla_expansion_t); both malloc'd and
+       freed with the op */
+    void           *cal;
+    void           *expansion;
+    int64_t         at;
 
     int             ok;             /* result */
 } hd_task_t;

@@ -117,7 +117,7 @@ hd_api_email_signature(const hd_req_t *req, char *want)
 static hd_api_rc_t
 hd_api_email_stored(hd_op_t *op)
 {
-    char  key[HD_ATTACH_KEY_LEN + 1], mid[HD_MAIL_ID_MAX + 8];
+    char  key[HD_ATTACH_KEY_LEN + 1], mid[HD_MAILIN_ID_MAX + 8];
 
     if (op->task.sig_bad) {
         return hd_api_fail(op, HD_PROBLEM_UNAUTHORIZED,

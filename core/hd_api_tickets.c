@@ -624,7 +624,8 @@ hd_api_tickets_audit(hd_op_t *op)
  *
  *   $1 caller          $2 relations that let them read (text[]; NULL: all)
  *   $3 status text[]   $4 priority text[]  $5 team_id   $6 assignee_id
- *   $7 requester_id    $8 category         $9 {created_after, …} jsonb
+ *   $7 requester_id    $8 category         $9 {created_after, …,
+ *                                             sla_state, unassigned} jsonb
  *   $10 cursor key     $11 cursor id       $12 limit (one more than shown)
  *
  * Rows: the item's JSON, its sort key as text, its id.
@@ -655,7 +656,10 @@ hd_api_tickets_audit(hd_op_t *op)
     HD_TL_RANGE("created_at", "created_before", "<")                         \
     HD_TL_RANGE("updated_at", "updated_after", ">=")                         \
     HD_TL_RANGE("updated_at", "updated_before", "<")                        \
-    HD_TL_RANGE("created_at", "updated_before", "<")  /* implied, indexed */
+    HD_TL_RANGE("created_at", "updated_before", "<")  /* implied, indexed */\
+    " and ($9::jsonb->>'unassigned' is null or t.assignee_id is null)"       \
+    " and ($9::jsonb->>'sla_state' is null or t.id in"                       \
+    " (select sla_tickets_in_state($9::jsonb->>'sla_state')))"
 
 #define HD_TL_SQL(col, type, cmp, dir)                                       \
     "select ticket_summary_json(t)::text, t." col "::text, t.id::text"       \
@@ -872,6 +876,12 @@ hd_api_tickets_list(hd_op_t *op)
     }
     if (q.updated_before[0]) {
         cJSON_AddStringToObject(r, "updated_before", q.updated_before);
+    }
+    if (q.sla_state[0]) {
+        cJSON_AddStringToObject(r, "sla_state", q.sla_state);
+    }
+    if (q.unassigned) {
+        cJSON_AddTrueToObject(r, "unassigned");
     }
 
     ranges = cJSON_PrintUnformatted(r);

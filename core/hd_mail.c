@@ -1,225 +1,170 @@
 /*
- * hd_mail.c — header access, threading ids, loop rules, quote trimming and
- * HTML to text for inbound email (see hd_mail.h).
+ * hd_mail — RFC 5322 / MIME composition of outgoing mail.
  */
 
-#define _GNU_SOURCE             /* strcasestr */
-
-#include <ctype.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <strings.h>
+#include <time.h>
 
+#include "hd_buf.h"
 #include "hd_mail.h"
 
 
-/* The end of the header block: the offset of the first empty line. */
-static size_t
-hd_mail_header_end(const char *msg, size_t len)
+#define HD_MAIL_LINE_MAX     78     /* folded header lines stay below */
+#define HD_MAIL_QP_LINE      76     /* quoted-printable line length */
+#define HD_MAIL_WORD_BYTES   45     /* UTF-8 bytes per encoded-word */
+#define HD_MAIL_TEXT_MAX   2000     /* subject / name bytes kept */
+
+
+static const char  hd_mail_b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static const char  hd_mail_hex[] = "0123456789ABCDEF";
+
+
+/* Standard base64 (RFC 4648 §4, padded) of n bytes into b. */
+static void
+hd_mail_add_b64(hd_buf_t *b, const unsigned char *p, size_t n)
 {
-    size_t  i;
+    char           q[4];
+    unsigned long  v;
+    size_t         i;
 
-    for (i = 0; i < len; i++) {
-        if (msg[i] != '\n') {
-            continue;
-        }
-
-        if (i + 1 < len && msg[i + 1] == '\n') {
-            return i + 1;
-        }
-
-        if (i + 2 < len && msg[i + 1] == '\r' && msg[i + 2] == '\n') {
-            return i + 1;
-        }
+    for (i = 0; i + 2 < n; i += 3) {
+        v = (unsigned long) p[i] << 16 | (unsigned long) p[i + 1] << 8
+            | p[i + 2];
+        q[0] = hd_mail_b64[v >> 18 & 63];
+        q[1] = hd_mail_b64[v >> 12 & 63];
+        q[2] = hd_mail_b64[v >> 6 & 63];
+        q[3] = hd_mail_b64[v & 63];
+        hd_buf_add(b, q, 4);
     }
 
-    return len;
+    if (i < n) {
+        v = (unsigned long) p[i] << 16
+            | (i + 1 < n ? (unsigned long) p[i + 1] << 8 : 0);
+        q[0] = hd_mail_b64[v >> 18 & 63];
+        q[1] = hd_mail_b64[v >> 12 & 63];
+        q[2] = (i + 1 < n) ? hd_mail_b64[v >> 6 & 63] : '=';
+        q[3] = '=';
+        hd_buf_add(b, q, 4);
+    }
 }
 
 
-char *
-hd_mail_header(const char *msg, size_t len, const char *name)
+int
+hd_mail_addr_valid(const char *addr)
 {
-    size_t   end, nlen, i, j, start, stop;
-    char    *out, *o;
-
-    end = hd_mail_header_end(msg, len);
-    nlen = strlen(name);
-
-    for (i = 0; i < end; ) {
-        /* i is at the start of a line */
-        if (end - i > nlen && msg[i + nlen] == ':'
-            && strncasecmp(msg + i, name, nlen) == 0)
-        {
-            start = i + nlen + 1;
-
-            /* the value runs to a newline not followed by white space */
-            for (stop = start; stop < end; stop++) {
-                if (msg[stop] == '\n'
-                    && !(stop + 1 < end
-                         && (msg[stop + 1] == ' ' || msg[stop + 1] == '\t')))
-                {
-                    break;
-                }
-            }
-
-            out = malloc(stop - start + 1);
-            if (out == NULL) {
-                return NULL;
-            }
-
-            o = out;
-            for (j = start; j < stop; j++) {
-                if (msg[j] == '\r' || msg[j] == '\n') {
-                    continue;
-                }
-                *o++ = (msg[j] == '\t') ? ' ' : msg[j];
-            }
-            *o = '\0';
-
-            /* trim */
-            while (o > out && (o[-1] == ' ')) {
-                *--o = '\0';
-            }
-            o = out;
-            while (*o == ' ') {
-                o++;
-            }
-            memmove(out, o, strlen(o) + 1);
-
-            return out;
-        }
-
-        while (i < end && msg[i] != '\n') {
-            i++;
-        }
-        i++;
-    }
-
-    return NULL;
-}
-
-
-/* Copy the id between < and > at s into out; its length, 0 if unusable. */
-static size_t
-hd_mail_copy_id(const char *s, size_t n, char *out)
-{
-    size_t  i, o = 0;
-
-    for (i = 0; i < n && o < HD_MAIL_ID_MAX; i++) {
-        if (isspace((unsigned char) s[i]) || s[i] == '<') {
-            continue;
-        }
-        if ((unsigned char) s[i] < 0x20 || s[i] == 0x7f) {
-            continue;
-        }
-        out[o++] = s[i];
-    }
-
-    out[o] = '\0';
-    return o;
-}
-
-
-size_t
-hd_mail_message_id(const char *msg, size_t len, char *out)
-{
-    char    *v, *lt, *gt;
-    size_t   n = 0;
-
-    out[0] = '\0';
-    v = hd_mail_header(msg, len, "Message-ID");
-    if (v == NULL) {
-        return 0;
-    }
-
-    lt = strchr(v, '<');
-    gt = lt ? strchr(lt, '>') : NULL;
-
-    if (lt != NULL && gt != NULL && gt > lt + 1) {
-        n = hd_mail_copy_id(lt + 1, (size_t) (gt - lt - 1), out);
-
-    } else if (lt == NULL && v[0] != '\0') {
-        /* bare id without brackets: take its first word */
-        n = hd_mail_copy_id(v, strcspn(v, " \t"), out);
-    }
-
-    free(v);
-
-    /* an id must look like one: something@something */
-    if (n > 0 && strchr(out, '@') == NULL) {
-        out[0] = '\0';
-        return 0;
-    }
-
-    return n;
-}
-
-
-char *
-hd_mail_ids(const char *value, size_t *n)
-{
-    const char  *p, *gt;
-    char        *out, *o;
+    const char  *at, *p;
     size_t       len;
 
-    *n = 0;
-    if (value == NULL) {
-        return NULL;
-    }
-
-    out = malloc(strlen(value) + 1);
-    if (out == NULL) {
-        return NULL;
-    }
-
-    o = out;
-    for (p = value; (p = strchr(p, '<')) != NULL; p = gt + 1) {
-        gt = strchr(p, '>');
-        if (gt == NULL) {
-            break;
-        }
-
-        len = hd_mail_copy_id(p + 1, (size_t) (gt - p - 1), o);
-        if (len > 0) {
-            o += len + 1;
-            (*n)++;
-        }
-    }
-
-    if (*n == 0) {
-        free(out);
-        return NULL;
-    }
-
-    return out;
-}
-
-
-long long
-hd_mail_subject_tag(const char *subject)
-{
-    const char  *p;
-    long long    v;
-
-    if (subject == NULL) {
+    if (addr == NULL || (len = strlen(addr)) == 0 || len > 254) {
         return 0;
     }
 
-    for (p = subject; (p = strstr(p, "[#")) != NULL; p += 2) {
-        if (strncasecmp(p + 2, "TKT-", 4) != 0 || !isdigit((unsigned char) p[6])) {
-            continue;
+    at = strchr(addr, '@');
+
+    if (at == NULL || at == addr || strchr(at + 1, '@') != NULL
+        || at[1] == '\0' || at[1] == '.' || addr[len - 1] == '.')
+    {
+        return 0;
+    }
+
+    for (p = addr; p < at; p++) {
+        if (*p <= ' ' || *p >= 0x7f || strchr("\"<>()[],;:\\", *p) != NULL) {
+            return 0;
+        }
+    }
+
+    for (p = at + 1; *p != '\0'; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+              || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.')
+            || (*p == '.' && p[1] == '.'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+const char *
+hd_mail_addr_domain(const char *addr)
+{
+    return hd_mail_addr_valid(addr) ? strchr(addr, '@') + 1 : NULL;
+}
+
+
+/* Checks one "<…>" at p (n bytes). */
+static int
+hd_mail_id_check(const char *p, size_t n)
+{
+    size_t  i, ats = 0;
+
+    if (n < 5 || n > 250 || p[0] != '<' || p[n - 1] != '>') {
+        return 0;
+    }
+
+    for (i = 1; i < n - 1; i++) {
+        if (p[i] <= ' ' || p[i] >= 0x7f || p[i] == '<' || p[i] == '>') {
+            return 0;
         }
 
-        v = 0;
-        p += 6;
-        while (isdigit((unsigned char) *p) && v < 100000000000000LL) {
-            v = v * 10 + (*p++ - '0');
+        ats += (p[i] == '@');
+    }
+
+    return ats == 1 && p[1] != '@' && p[n - 2] != '@';
+}
+
+
+int
+hd_mail_id_valid(const char *id)
+{
+    return id != NULL && hd_mail_id_check(id, strlen(id));
+}
+
+
+/* 1 when s is one or more message ids separated by single spaces. */
+static int
+hd_mail_refs_valid(const char *s)
+{
+    const char  *sp;
+
+    for ( ;; ) {
+        sp = strchr(s, ' ');
+
+        if (!hd_mail_id_check(s, sp ? (size_t) (sp - s) : strlen(s))) {
+            return 0;
         }
 
-        if (*p == ']') {
-            return v;
+        if (sp == NULL) {
+            return 1;
         }
+
+        s = sp + 1;
+    }
+}
+
+
+static int
+hd_mail_make_id(char *buf, size_t len, const char *prefix, const char *mid,
+    const char *domain)
+{
+    int  n;
+
+    if (domain == NULL || mid == NULL || strchr(domain, '@') != NULL) {
+        return -1;
+    }
+
+    n = snprintf(buf, len, "<%s%s@%s>", prefix, mid, domain);
+
+    if (n < 0 || (size_t) n >= len || !hd_mail_id_valid(buf)) {
+        if (len > 0) {
+            buf[0] = '\0';
+        }
+
+        return -1;
     }
 
     return 0;
@@ -227,457 +172,479 @@ hd_mail_subject_tag(const char *subject)
 
 
 int
-hd_mail_ticket_root(const char *id, char *uuid)
+hd_mail_thread_root(char *buf, size_t len, const char *ticket,
+    const char *domain)
 {
-    size_t  i;
+    return hd_mail_make_id(buf, len, "ticket-", ticket, domain);
+}
 
-    if (strncasecmp(id, "ticket-", 7) != 0 || strlen(id) < 7 + 36 + 2
-        || id[7 + 36] != '@')
-    {
+
+int
+hd_mail_message_id(char *buf, size_t len, const char *unique,
+    const char *domain)
+{
+    return hd_mail_make_id(buf, len, "hd.", unique, domain);
+}
+
+
+/*
+ * A copy of s (at most HD_MAIL_TEXT_MAX bytes, cut at a UTF-8 character
+ * boundary) with every control character — CR and LF included — and DEL
+ * turned into a space, and the ends trimmed.  *ascii tells whether it is
+ * all printable ASCII.  Returns 0, or -1 when out of memory.
+ */
+static int
+hd_mail_clean(hd_buf_t *b, const char *s, int *ascii)
+{
+    size_t         n, i, start, end;
+    unsigned char  c;
+
+    n = strlen(s);
+
+    if (n > HD_MAIL_TEXT_MAX) {
+        n = HD_MAIL_TEXT_MAX;
+
+        while (n > 0 && ((unsigned char) s[n] & 0xc0) == 0x80) {
+            n--;
+        }
+    }
+
+    hd_buf_init(b, n + 1);
+    *ascii = 1;
+
+    for (i = 0; i < n; i++) {
+        c = (unsigned char) s[i];
+
+        if (c < 0x20 || c == 0x7f) {
+            c = ' ';
+        }
+
+        if (c >= 0x80) {
+            *ascii = 0;
+        }
+
+        hd_buf_add(b, (char *) &c, 1);
+    }
+
+    hd_buf_add(b, "", 0);
+
+    if (b->failed) {
+        hd_buf_free(b);
+        return -1;
+    }
+
+    for (start = 0; start < b->len && b->data[start] == ' '; start++) {
+        /* void */
+    }
+
+    for (end = b->len; end > start && b->data[end - 1] == ' '; end--) {
+        /* void */
+    }
+
+    memmove(b->data, b->data + start, end - start);
+    b->len = end - start;
+    b->data[b->len] = '\0';
+
+    return 0;
+}
+
+
+/*
+ * Appends s as RFC 2047 "B" encoded-words of UTF-8, one per folded line
+ * after the first; col is the current line's length so far.
+ */
+static void
+hd_mail_add_words(hd_buf_t *b, const char *s, size_t n, size_t col)
+{
+    size_t  take, room;
+
+    while (n > 0) {
+        /* bytes that fit on this line: 12 of "=?UTF-8?B??=", 4 per 3 */
+        room = (col + 12 + 8 < HD_MAIL_LINE_MAX)
+               ? (HD_MAIL_LINE_MAX - col - 12) / 4 * 3 : 0;
+
+        if (room < 6) {
+            hd_buf_adds(b, "\r\n ");
+            col = 1;
+            continue;
+        }
+
+        take = n;
+
+        if (take > room) {
+            take = room;
+        }
+
+        if (take > HD_MAIL_WORD_BYTES) {
+            take = HD_MAIL_WORD_BYTES;
+        }
+
+        /* never split a UTF-8 sequence across two words */
+        while (take < n && take > 1
+               && ((unsigned char) s[take] & 0xc0) == 0x80)
+        {
+            take--;
+        }
+
+        hd_buf_adds(b, "=?UTF-8?B?");
+        hd_mail_add_b64(b, (const unsigned char *) s, take);
+        hd_buf_adds(b, "?=");
+        col += 12 + (take + 2) / 3 * 4;
+
+        s += take;
+        n -= take;
+
+        if (n > 0) {
+            hd_buf_adds(b, "\r\n ");
+            col = 1;
+        }
+    }
+}
+
+
+/* Appends plain ASCII text s, folding at spaces to keep lines short. */
+static void
+hd_mail_add_folded(hd_buf_t *b, const char *s, size_t col)
+{
+    const char  *sp;
+    size_t       word;
+
+    while (*s != '\0') {
+        sp = strchr(s + 1, ' ');
+        word = sp ? (size_t) (sp - s) : strlen(s);
+
+        if (col + word > HD_MAIL_LINE_MAX && col > 1 && *s == ' ') {
+            hd_buf_adds(b, "\r\n");
+            col = 0;
+        }
+
+        hd_buf_add(b, s, word);
+        col += word;
+        s += word;
+    }
+}
+
+
+/*
+ * "Subject: …" from untrusted UTF-8: cleaned of controls, then as it is
+ * when plain ASCII (and not itself looking like an encoded-word), else
+ * as encoded-words.
+ */
+static int
+hd_mail_add_subject(hd_buf_t *b, const char *subject)
+{
+    hd_buf_t  c;
+    int       ascii;
+
+    if (hd_mail_clean(&c, subject, &ascii) != 0) {
+        return -1;
+    }
+
+    hd_buf_adds(b, "Subject: ");
+
+    if (ascii && strstr(c.data, "=?") == NULL) {
+        hd_mail_add_folded(b, c.data, 9);
+
+    } else {
+        hd_mail_add_words(b, c.data, c.len, 9);
+    }
+
+    hd_buf_adds(b, "\r\n");
+    hd_buf_free(&c);
+
+    return 0;
+}
+
+
+/*
+ * "Name: display <addr>\r\n", the display name quoted when plain ASCII
+ * and encoded-words otherwise; just the address when name is empty.
+ */
+static int
+hd_mail_add_mailbox(hd_buf_t *b, const char *header, const char *name,
+    const char *addr)
+{
+    hd_buf_t  c;
+    int       ascii;
+    size_t    i;
+
+    hd_buf_adds(b, header);
+    hd_buf_adds(b, ": ");
+
+    if (name != NULL && *name != '\0') {
+        if (hd_mail_clean(&c, name, &ascii) != 0) {
+            return -1;
+        }
+
+        if (c.len == 0) {
+            /* only controls and spaces: no name */
+
+        } else if (ascii && strstr(c.data, "=?") == NULL) {
+            hd_buf_adds(b, "\"");
+
+            for (i = 0; i < c.len; i++) {
+                if (c.data[i] == '"' || c.data[i] == '\\') {
+                    hd_buf_adds(b, "\\");
+                }
+
+                hd_buf_add(b, &c.data[i], 1);
+            }
+
+            hd_buf_adds(b, "\" ");
+
+        } else {
+            hd_mail_add_words(b, c.data, c.len, strlen(header) + 2);
+            hd_buf_adds(b, "\r\n ");
+        }
+
+        hd_buf_free(&c);
+    }
+
+    hd_buf_adds(b, "<");
+    hd_buf_adds(b, addr);
+    hd_buf_adds(b, ">\r\n");
+
+    return 0;
+}
+
+
+/* "Date: Thu, 27 Nov 2026 09:30:00 +0000" (RFC 5322 §3.3, in UTC). */
+static void
+hd_mail_add_date(hd_buf_t *b, long long date)
+{
+    static const char  *days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri",
+                                   "Sat" };
+    static const char  *months[] = { "Jan", "Feb", "Mar", "Apr", "May",
+                                     "Jun", "Jul", "Aug", "Sep", "Oct",
+                                     "Nov", "Dec" };
+    char                line[64];
+    time_t              t = (time_t) date;
+    struct tm           tm;
+
+    if (gmtime_r(&t, &tm) == NULL) {
+        memset(&tm, 0, sizeof(tm));
+        tm.tm_mday = 1;
+        tm.tm_year = 70;
+        tm.tm_wday = 4;
+    }
+
+    snprintf(line, sizeof(line), "Date: %s, %02d %s %04d %02d:%02d:%02d "
+             "+0000\r\n", days[tm.tm_wday % 7], tm.tm_mday,
+             months[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour,
+             tm.tm_min, tm.tm_sec);
+    hd_buf_adds(b, line);
+}
+
+
+/* Appends one quoted-printable escape "=XX". */
+static void
+hd_mail_add_qp_byte(hd_buf_t *b, unsigned char c)
+{
+    char  e[3];
+
+    e[0] = '=';
+    e[1] = hd_mail_hex[c >> 4];
+    e[2] = hd_mail_hex[c & 15];
+    hd_buf_add(b, e, 3);
+}
+
+
+/*
+ * The body s as quoted-printable (RFC 2045 §6.7) with CRLF line ends: any
+ * of LF, CRLF or a lone CR in s ends a line.  Besides what the RFC
+ * requires, a "." or "From " starting a line is encoded, so no transport
+ * ever changes it.
+ */
+static void
+hd_mail_add_qp(hd_buf_t *b, const char *s)
+{
+    size_t         col = 0, need;
+    unsigned char  c;
+    int            enc;
+
+    for ( ; *s != '\0'; s++) {
+        c = (unsigned char) *s;
+
+        if (c == '\r' || c == '\n') {
+            if (c == '\r' && s[1] == '\n') {
+                s++;
+            }
+
+            hd_buf_adds(b, "\r\n");
+            col = 0;
+            continue;
+        }
+
+        enc = (c == '=' || c >= 0x7f || (c < 0x20 && c != '\t')
+               || ((c == ' ' || c == '\t')
+                   && (s[1] == '\0' || s[1] == '\r' || s[1] == '\n'))
+               || (col == 0 && c == '.')
+               || (col == 0 && strncmp(s, "From ", 5) == 0));
+
+        need = enc ? 3 : 1;
+
+        if (col + need > HD_MAIL_QP_LINE - 1) {
+            hd_buf_adds(b, "=\r\n");
+            col = 0;
+
+            if (c == '.' || strncmp(s, "From ", 5) == 0) {
+                enc = 1;
+                need = 3;
+            }
+        }
+
+        if (enc) {
+            hd_mail_add_qp_byte(b, c);
+
+        } else {
+            hd_buf_add(b, (char *) &c, 1);
+        }
+
+        col += need;
+    }
+
+    hd_buf_adds(b, "\r\n");
+}
+
+
+static void
+hd_mail_add_part(hd_buf_t *b, const char *boundary, const char *type,
+    const char *body)
+{
+    hd_buf_adds(b, "--=_hd_");
+    hd_buf_adds(b, boundary);
+    hd_buf_adds(b, "\r\nContent-Type: ");
+    hd_buf_adds(b, type);
+    hd_buf_adds(b, "; charset=utf-8\r\n"
+                   "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+    hd_mail_add_qp(b, body);
+}
+
+
+static int
+hd_mail_boundary_valid(const char *s)
+{
+    size_t  n;
+
+    if (s == NULL) {
         return 0;
     }
 
-    for (i = 0; i < 36; i++) {
-        char  c = id[7 + i];
+    n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                  "0123456789");
 
-        if ((i == 8 || i == 13 || i == 18 || i == 23)
-            ? c != '-' : !isxdigit((unsigned char) c))
-        {
-            return 0;
-        }
-        uuid[i] = (char) tolower((unsigned char) c);
-    }
-
-    uuid[36] = '\0';
-    return 1;
+    return s[n] == '\0' && n >= 8 && n <= 60;
 }
 
 
-/* The address part of a From value: inside <…> if present, else as is. */
-static void
-hd_mail_addr(const char *from, char *out, size_t size)
+hd_mail_rc_t
+hd_mail_compose(const hd_mail_t *m, char **out, size_t *len)
 {
-    const char  *lt, *gt;
-    size_t       n;
+    hd_buf_t  b;
 
-    lt = strrchr(from, '<');
-    gt = lt ? strchr(lt, '>') : NULL;
+    *out = NULL;
+    *len = 0;
 
-    if (lt != NULL && gt != NULL) {
-        from = lt + 1;
-        n = (size_t) (gt - lt - 1);
+    if (m->subject == NULL || m->text == NULL
+        || !hd_mail_boundary_valid(m->boundary)
+        || (m->auto_submitted != NULL
+            && strcmp(m->auto_submitted, "auto-replied") != 0
+            && strcmp(m->auto_submitted, "auto-generated") != 0))
+    {
+        return HD_MAIL_BAD_ARGUMENT;
+    }
+
+    if (!hd_mail_addr_valid(m->from_addr) || !hd_mail_addr_valid(m->to_addr)
+        || (m->reply_to != NULL && !hd_mail_addr_valid(m->reply_to)))
+    {
+        return HD_MAIL_BAD_ADDRESS;
+    }
+
+    if (!hd_mail_id_valid(m->message_id)
+        || (m->in_reply_to != NULL && !hd_mail_id_valid(m->in_reply_to))
+        || (m->references != NULL && !hd_mail_refs_valid(m->references)))
+    {
+        return HD_MAIL_BAD_ID;
+    }
+
+    hd_buf_init(&b, 1024 + strlen(m->text) * 2
+                    + (m->html ? strlen(m->html) * 2 : 0));
+
+    hd_mail_add_date(&b, m->date);
+
+    if (hd_mail_add_mailbox(&b, "From", m->from_name, m->from_addr) != 0
+        || hd_mail_add_mailbox(&b, "To", m->to_name, m->to_addr) != 0
+        || (m->reply_to != NULL
+            && hd_mail_add_mailbox(&b, "Reply-To", NULL, m->reply_to) != 0)
+        || hd_mail_add_subject(&b, m->subject) != 0)
+    {
+        hd_buf_free(&b);
+        return HD_MAIL_NO_MEMORY;
+    }
+
+    hd_buf_adds(&b, "Message-ID: ");
+    hd_buf_adds(&b, m->message_id);
+    hd_buf_adds(&b, "\r\n");
+
+    if (m->in_reply_to != NULL) {
+        hd_buf_adds(&b, "In-Reply-To: ");
+        hd_buf_adds(&b, m->in_reply_to);
+        hd_buf_adds(&b, "\r\n");
+    }
+
+    if (m->references != NULL) {
+        hd_buf_adds(&b, "References: ");
+        hd_mail_add_folded(&b, m->references, 12);
+        hd_buf_adds(&b, "\r\n");
+    }
+
+    if (m->auto_submitted != NULL) {
+        hd_buf_adds(&b, "Auto-Submitted: ");
+        hd_buf_adds(&b, m->auto_submitted);
+        hd_buf_adds(&b, "\r\n");
+    }
+
+    hd_buf_adds(&b, "MIME-Version: 1.0\r\n");
+
+    if (m->html == NULL) {
+        hd_buf_adds(&b, "Content-Type: text/plain; charset=utf-8\r\n"
+                        "Content-Transfer-Encoding: quoted-printable\r\n"
+                        "\r\n");
+        hd_mail_add_qp(&b, m->text);
+
     } else {
-        while (*from == ' ') {
-            from++;
-        }
-        n = strcspn(from, " \t");
+        hd_buf_adds(&b, "Content-Type: multipart/alternative; "
+                        "boundary=\"=_hd_");
+        hd_buf_adds(&b, m->boundary);
+        hd_buf_adds(&b, "\"\r\n\r\n");
+        hd_mail_add_part(&b, m->boundary, "text/plain", m->text);
+        hd_mail_add_part(&b, m->boundary, "text/html", m->html);
+        hd_buf_adds(&b, "--=_hd_");
+        hd_buf_adds(&b, m->boundary);
+        hd_buf_adds(&b, "--\r\n");
     }
 
-    if (n >= size) {
-        n = size - 1;
-    }
+    *out = hd_buf_take(&b, len);
 
-    memcpy(out, from, n);
-    out[n] = '\0';
-}
-
-
-/* Is addr one of the comma-separated addresses in list? */
-static int
-hd_mail_in_list(const char *addr, const char *list)
-{
-    const char  *p = list;
-    size_t       alen = strlen(addr), n;
-
-    while (p != NULL && *p != '\0') {
-        while (*p == ' ' || *p == ',') {
-            p++;
-        }
-
-        n = strcspn(p, ", ");
-        if (n == alen && n > 0 && strncasecmp(p, addr, n) == 0) {
-            return 1;
-        }
-
-        p += n;
-    }
-
-    return 0;
+    return *out != NULL ? HD_MAIL_OK : HD_MAIL_NO_MEMORY;
 }
 
 
 const char *
-hd_mail_autoreply_block(const hd_mail_loop_t *m)
+hd_mail_strerror(hd_mail_rc_t rc)
 {
-    char         addr[320];
-    const char  *v, *at;
-
-    if (m->auto_submitted != NULL) {
-        v = m->auto_submitted;
-        while (*v == ' ') {
-            v++;
-        }
-        if (strncasecmp(v, "no", 2) != 0 || isalnum((unsigned char) v[2])
-            || v[2] == '-')
-        {
-            return "Auto-Submitted";
-        }
+    switch (rc) {
+    case HD_MAIL_OK:
+        return "ok";
+    case HD_MAIL_BAD_ADDRESS:
+        return "an address is not a plain local@domain";
+    case HD_MAIL_BAD_ID:
+        return "a message id is not a plain <id@domain>";
+    case HD_MAIL_BAD_ARGUMENT:
+        return "a required field is missing or malformed";
+    case HD_MAIL_NO_MEMORY:
+        return "out of memory";
     }
 
-    if (m->precedence != NULL
-        && (strcasestr(m->precedence, "bulk") != NULL
-            || strcasestr(m->precedence, "junk") != NULL
-            || strcasestr(m->precedence, "list") != NULL))
-    {
-        return "Precedence";
-    }
-
-    if (m->list_id != NULL) {
-        return "List-Id";
-    }
-
-    if (m->x_autoreply != NULL) {
-        return "X-Autoreply";
-    }
-
-    if (m->from == NULL || m->from[0] == '\0') {
-        return "no sender";
-    }
-
-    hd_mail_addr(m->from, addr, sizeof(addr));
-    at = strchr(addr, '@');
-
-    if (at == NULL) {
-        return "no sender";
-    }
-
-    if ((at - addr == 13 && strncasecmp(addr, "mailer-daemon", 13) == 0)
-        || (at - addr == 10 && strncasecmp(addr, "postmaster", 10) == 0)
-        || strncasecmp(addr, "no-reply@", 9) == 0
-        || strncasecmp(addr, "noreply@", 8) == 0)
-    {
-        return "system sender";
-    }
-
-    if (m->ours != NULL && hd_mail_in_list(addr, m->ours)) {
-        return "our own address";
-    }
-
-    return NULL;
-}
-
-
-/* Does the line [s, e) start a quoted original? */
-static int
-hd_mail_quote_line(const char *s, const char *e, int after_blank)
-{
-    size_t       n = (size_t) (e - s);
-    const char  *p;
-
-    while (s < e && (*s == ' ' || *s == '\t')) {
-        s++;
-    }
-    n = (size_t) (e - s);
-
-    if (n > 0 && *s == '>') {
-        return 1;
-    }
-
-    if (n >= 13 && strncmp(s, "-----Original", 13) == 0) {
-        return 1;
-    }
-
-    if (n >= 16 && strncmp(s, "________________", 16) == 0) {
-        return 1;
-    }
-
-    if (after_blank && n > 5 && strncasecmp(s, "From:", 5) == 0) {
-        return 1;
-    }
-
-    /* "On <date>, <someone> wrote:" */
-    if (n > 10 && strncmp(s, "On ", 3) == 0) {
-        p = e;
-        while (p > s && (p[-1] == ' ' || p[-1] == '\r')) {
-            p--;
-        }
-        if (p - s >= 6 && strncmp(p - 6, "wrote:", 6) == 0) {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-size_t
-hd_mail_trim_quote(const char *text, size_t len)
-{
-    const char  *p = text, *end = text + len, *nl, *cut = NULL;
-    int          blank = 1;
-
-    while (p < end) {
-        nl = memchr(p, '\n', (size_t) (end - p));
-        if (nl == NULL) {
-            nl = end;
-        }
-
-        if (hd_mail_quote_line(p, nl, blank)) {
-            cut = p;
-            break;
-        }
-
-        blank = 1;
-        for (const char *q = p; q < nl; q++) {
-            if (!isspace((unsigned char) *q)) {
-                blank = 0;
-                break;
-            }
-        }
-
-        p = nl + 1;
-    }
-
-    if (cut == NULL) {
-        return len;
-    }
-
-    while (cut > text && isspace((unsigned char) cut[-1])) {
-        cut--;
-    }
-
-    return (cut == text) ? len : (size_t) (cut - text);
-}
-
-
-/* Append the UTF-8 encoding of code point c to o; returns the new end. */
-static char *
-hd_mail_utf8(char *o, unsigned long c)
-{
-    if (c == 0 || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) {
-        c = 0xfffd;
-    }
-
-    if (c < 0x80) {
-        *o++ = (char) c;
-    } else if (c < 0x800) {
-        *o++ = (char) (0xc0 | (c >> 6));
-        *o++ = (char) (0x80 | (c & 0x3f));
-    } else if (c < 0x10000) {
-        *o++ = (char) (0xe0 | (c >> 12));
-        *o++ = (char) (0x80 | ((c >> 6) & 0x3f));
-        *o++ = (char) (0x80 | (c & 0x3f));
-    } else {
-        *o++ = (char) (0xf0 | (c >> 18));
-        *o++ = (char) (0x80 | ((c >> 12) & 0x3f));
-        *o++ = (char) (0x80 | ((c >> 6) & 0x3f));
-        *o++ = (char) (0x80 | (c & 0x3f));
-    }
-
-    return o;
-}
-
-
-static const struct {
-    const char     *name;
-    unsigned long   c;
-} hd_mail_entities[] = {
-    { "amp", '&' }, { "lt", '<' }, { "gt", '>' }, { "quot", '"' },
-    { "apos", '\'' }, { "nbsp", 0xa0 }, { "copy", 0xa9 }, { "reg", 0xae },
-    { "hellip", 0x2026 }, { "mdash", 0x2014 }, { "ndash", 0x2013 },
-    { "rsquo", 0x2019 }, { "lsquo", 0x2018 }, { "rdquo", 0x201d },
-    { "ldquo", 0x201c }, { "euro", 0x20ac }, { NULL, 0 }
-};
-
-
-/* Decode the character reference at s (after '&'); 0 if not one. */
-static size_t
-hd_mail_entity(const char *s, const char *end, unsigned long *c)
-{
-    size_t  i, n;
-
-    if (s < end && *s == '#') {
-        unsigned long  v = 0;
-        int            hex = (s + 1 < end && (s[1] == 'x' || s[1] == 'X'));
-
-        i = hex ? 2 : 1;
-        n = i;
-        for (; s + i < end && i < 12; i++) {
-            int  d = hex ? (isxdigit((unsigned char) s[i])
-                            ? (isdigit((unsigned char) s[i]) ? s[i] - '0'
-                               : (tolower((unsigned char) s[i]) - 'a' + 10))
-                            : -1)
-                         : (isdigit((unsigned char) s[i]) ? s[i] - '0' : -1);
-            if (d < 0) {
-                break;
-            }
-            v = v * (hex ? 16 : 10) + (unsigned long) d;
-        }
-
-        if (i == n) {
-            return 0;
-        }
-
-        *c = v;
-        return (s + i < end && s[i] == ';') ? i + 1 : i;
-    }
-
-    for (i = 0; hd_mail_entities[i].name != NULL; i++) {
-        n = strlen(hd_mail_entities[i].name);
-        if ((size_t) (end - s) > n && strncmp(s, hd_mail_entities[i].name, n)
-            == 0 && s[n] == ';')
-        {
-            *c = hd_mail_entities[i].c;
-            return n + 1;
-        }
-    }
-
-    return 0;
-}
-
-
-/* Does the tag at s (after '<' and an optional '/') have name? */
-static int
-hd_mail_tag_is(const char *s, const char *end, const char *name)
-{
-    size_t  n = strlen(name);
-
-    return (size_t) (end - s) >= n && strncasecmp(s, name, n) == 0
-           && (s + n == end || !isalnum((unsigned char) s[n]));
-}
-
-
-static const char *hd_mail_skip_tags[] = {
-    "script", "style", "head", "template", "title", "noscript", NULL
-};
-
-static const char *hd_mail_block_tags[] = {
-    "br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "table", "ul", "ol", "hr", "pre", NULL
-};
-
-
-char *
-hd_mail_html_text(const char *html, size_t len, size_t *out_len)
-{
-    const char     *p = html, *end = html + len, *gt, *name, *close;
-    char           *out, *o, *r, *w;
-    unsigned long   c;
-    size_t          n, k;
-    int             i, nl;
-
-    /* an entity expands to at most 4 bytes and takes at least 2 */
-    out = malloc(len * 2 + 2);
-    if (out == NULL) {
-        return NULL;
-    }
-    o = out;
-
-    while (p < end) {
-        if (*p == '<') {
-            if ((size_t) (end - p) >= 4 && strncmp(p, "<!--", 4) == 0) {
-                close = NULL;
-                for (const char *q = p + 4; q + 3 <= end; q++) {
-                    if (strncmp(q, "-->", 3) == 0) {
-                        close = q + 3;
-                        break;
-                    }
-                }
-                p = close ? close : end;
-                continue;
-            }
-
-            gt = memchr(p, '>', (size_t) (end - p));
-            if (gt == NULL) {
-                break;
-            }
-
-            name = p + 1;
-            if (name < gt && *name == '/') {
-                name++;
-            }
-
-            for (i = 0; hd_mail_skip_tags[i] != NULL; i++) {
-                if (name == p + 1
-                    && hd_mail_tag_is(name, gt, hd_mail_skip_tags[i]))
-                {
-                    break;
-                }
-            }
-
-            if (hd_mail_skip_tags[i] != NULL && gt[-1] != '/') {
-                /* skip to the matching close tag */
-                n = strlen(hd_mail_skip_tags[i]);
-                close = NULL;
-                for (const char *q = gt + 1; q + n + 2 <= end; q++) {
-                    if (q[0] == '<' && q[1] == '/'
-                        && strncasecmp(q + 2, hd_mail_skip_tags[i], n) == 0)
-                    {
-                        close = memchr(q, '>', (size_t) (end - q));
-                        break;
-                    }
-                }
-                p = close ? close + 1 : end;
-                continue;
-            }
-
-            for (i = 0; hd_mail_block_tags[i] != NULL; i++) {
-                if (hd_mail_tag_is(name, gt, hd_mail_block_tags[i])) {
-                    *o++ = '\n';
-                    break;
-                }
-            }
-
-            p = gt + 1;
-            continue;
-        }
-
-        if (*p == '&') {
-            k = hd_mail_entity(p + 1, end, &c);
-            if (k > 0) {
-                o = hd_mail_utf8(o, c == 0xa0 ? ' ' : c);
-                p += 1 + k;
-                continue;
-            }
-        }
-
-        if (*p == '\r' || *p == '\t' || *p == '\n') {
-            *o++ = ' ';
-        } else if (*p != '\0') {
-            *o++ = *p;
-        }
-        p++;
-    }
-
-    *o = '\0';
-
-    /* fold: spaces around line breaks, runs of spaces, more than 2 breaks */
-    nl = 2;
-    for (r = out, w = out; *r; r++) {
-        if (*r == ' ') {
-            if (nl || (r[1] == ' ' || r[1] == '\n' || r[1] == '\0')) {
-                continue;
-            }
-        } else if (*r == '\n') {
-            if (nl >= 2) {
-                continue;
-            }
-            nl++;
-            *w++ = '\n';
-            continue;
-        }
-
-        if (*r != ' ') {
-            nl = 0;
-        }
-        *w++ = *r;
-    }
-
-    while (w > out && (w[-1] == '\n' || w[-1] == ' ')) {
-        w--;
-    }
-    *w = '\0';
-
-    *out_len = (size_t) (w - out);
-    return out;
+    return "unknown error";
 }

@@ -1,15 +1,25 @@
 /*
- * hd_mail — the text work of inbound email that needs no MIME parser:
- * reading a header out of raw message bytes (enough to key a message by
- * its Message-ID before anything else happens), the message ids of
- * In-Reply-To / References, the [#TKT-n] subject tag, whether an
- * automatic reply is allowed (loop prevention), trimming quoted reply
- * text, and HTML to plain text.  MIME (charsets, multipart, attachments)
- * is parsed with GMime in worker/wk_mime.c; this file stays pure so that
- * the nginx module (the inbound webhook) and the check suites use it too.
+ * hd_mail — outgoing mail as RFC 5322 text, and the ids that thread it.
  *
- * Every function takes explicit lengths and never reads past them; output
- * buffers are allocated with malloc() and freed by the caller.
+ * hd_mail_compose() turns a filled-in hd_mail_t into the bytes handed to
+ * SMTP: Date, From, To, Reply-To, Subject, Message-ID, In-Reply-To,
+ * References, Auto-Submitted, MIME-Version and a multipart/alternative
+ * body (text/plain, then text/html), each part UTF-8 in quoted-printable,
+ * lines ending in CRLF.
+ *
+ * No header can be injected: control characters (CR and LF included) in a
+ * subject or display name become spaces before anything is written; a
+ * subject or name that is not plain printable ASCII is written as RFC 2047
+ * encoded-words; addresses and message ids that are not well formed are
+ * refused, never repaired.
+ *
+ * Threading: every message about a ticket carries the ticket's thread root
+ * (hd_mail_thread_root(): "<ticket-UUID@domain>") as the first References
+ * entry, so a reply to any of them names the ticket, and mail clients put
+ * them all in one conversation.
+ *
+ * No I/O, no clock, no randomness: the date and the MIME boundary are the
+ * caller's.
  */
 
 #ifndef HD_MAIL_H
@@ -17,78 +27,77 @@
 
 #include <stddef.h>
 
-#define HD_MAIL_ID_MAX  998     /* longest message id kept (RFC 5322 line) */
 
-/*
- * The unfolded value of the first header called name (case-insensitive) in
- * the header block of msg (which ends at the first empty line), leading
- * and trailing white space removed.  Returns a malloc'd string, or NULL
- * when there is no such header (or on allocation failure).
- */
-char *hd_mail_header(const char *msg, size_t len, const char *name);
-
-/*
- * The message's key: the first <…> token of its Message-ID header without
- * the angle brackets (white space removed, at most HD_MAIL_ID_MAX bytes),
- * written to out (HD_MAIL_ID_MAX + 1 bytes).  Returns its length, or 0
- * when the message has no usable Message-ID (callers then key it by
- * "sha256:<hex of the raw bytes>").
- */
-size_t hd_mail_message_id(const char *msg, size_t len, char *out);
-
-/*
- * Every <…> token of a header value (In-Reply-To, References) as a
- * malloc'd, NUL-separated list without brackets, in order; *n gets the
- * count.  Returns NULL (and *n = 0) when there is none.
- */
-char *hd_mail_ids(const char *value, size_t *n);
-
-/*
- * The ticket number of a "[#TKT-1234]" tag in subject (the first one), or
- * 0 when there is none.
- */
-long long hd_mail_subject_tag(const char *subject);
-
-/*
- * The ticket UUID of our own stable thread root "ticket-<uuid>@domain",
- * written to uuid (37 bytes); 1 when id has that form, else 0.
- */
-int hd_mail_ticket_root(const char *id, char *uuid);
+/* Room for a message id or a thread root, NUL included. */
+#define HD_MAIL_ID_MAX  256
 
 typedef struct {
-    const char  *from;            /* sender address, may be NULL */
-    const char  *auto_submitted;  /* header values, NULL when absent */
-    const char  *precedence;
-    const char  *list_id;
-    const char  *x_autoreply;     /* X-Autoreply / X-Autorespond */
-    const char  *ours;            /* our own addresses, comma separated */
-} hd_mail_loop_t;
+    const char  *from_name;       /* display name (UTF-8) or NULL */
+    const char  *from_addr;       /* local@domain */
+    const char  *to_name;         /* display name (UTF-8) or NULL */
+    const char  *to_addr;
+    const char  *reply_to;        /* an address, or NULL */
+    const char  *subject;         /* UTF-8 */
+    const char  *message_id;      /* "<…>" */
+    const char  *in_reply_to;     /* "<…>", or NULL */
+    const char  *references;      /* "<a> <b> …", or NULL */
+    const char  *auto_submitted;  /* "auto-replied", "auto-generated" or
+                                     NULL (no header) */
+    const char  *text;            /* the text/plain body, UTF-8 */
+    const char  *html;            /* the text/html body, or NULL for a
+                                     text-only message */
+    long long    date;            /* seconds since 1970, shown in UTC */
+    const char  *boundary;        /* the caller's random token, 8 to 60
+                                     of [A-Za-z0-9] */
+} hd_mail_t;
+
+typedef enum {
+    HD_MAIL_OK = 0,
+    HD_MAIL_BAD_ADDRESS,          /* from_addr, to_addr or reply_to */
+    HD_MAIL_BAD_ID,               /* message_id, in_reply_to, references */
+    HD_MAIL_BAD_ARGUMENT,         /* a missing field, a bad boundary */
+    HD_MAIL_NO_MEMORY
+} hd_mail_rc_t;
 
 /*
- * Whether an automatic reply to this mail is allowed: not when
- * Auto-Submitted is anything but "no", Precedence is bulk, junk or list,
- * there is a List-Id or an X-Autoreply, the sender is one of ours, a
- * mailer-daemon or a postmaster, or there is no sender.  Returns NULL when
- * allowed, else a static reason.
+ * Composes m.  On HD_MAIL_OK *out is the malloc'd, NUL-terminated message
+ * (the caller frees it) of *len bytes; otherwise *out is NULL.
  */
-const char *hd_mail_autoreply_block(const hd_mail_loop_t *m);
+hd_mail_rc_t hd_mail_compose(const hd_mail_t *m, char **out, size_t *len);
+
+/* A short English name for rc, for log lines. */
+const char *hd_mail_strerror(hd_mail_rc_t rc);
 
 /*
- * The new text of a reply: text up to the first quote marker ("On … wrote:",
- * "-----Original Message-----", a "From:" line after a blank line, a
- * "________________" separator, or the first line quoted with '>'),
- * trailing blank lines dropped.  Returns the length to keep (a prefix of
- * text); the whole text when nothing would be left.
+ * 1 when addr is a plain addr-spec we are willing to write into a header:
+ * one "@", a non-empty local part of printable ASCII without space,
+ * quotes, "<>()[],;:\" and a dotted domain of letters, digits, "-".
+ * At most 254 bytes.
  */
-size_t hd_mail_trim_quote(const char *text, size_t len);
+int hd_mail_addr_valid(const char *addr);
+
+/* The domain of a valid address (what follows its "@"), else NULL. */
+const char *hd_mail_addr_domain(const char *addr);
 
 /*
- * Plain text of an HTML document: the content of script, style, head,
- * template and title elements and comments dropped, tags removed (block
- * elements and <br> become line breaks), character references decoded to
- * UTF-8, runs of blank lines folded.  Returns a malloc'd NUL-terminated
- * string and its length in *out_len, or NULL on allocation failure.
+ * 1 when id is one "<…>" message id: 3 to 250 bytes of printable ASCII
+ * without space, "<" or ">" inside, with one "@".
  */
-char *hd_mail_html_text(const char *html, size_t len, size_t *out_len);
+int hd_mail_id_valid(const char *id);
+
+/*
+ * Writes "<ticket-TICKET@DOMAIN>" into buf: the thread root of a ticket
+ * (ticket: its UUID).  Returns 0, or -1 when it does not fit or is not a
+ * valid message id.
+ */
+int hd_mail_thread_root(char *buf, size_t len, const char *ticket,
+    const char *domain);
+
+/*
+ * Writes "<hd.UNIQUE@DOMAIN>" into buf (unique: the caller's random token
+ * of [A-Za-z0-9._-]).  Returns 0, or -1 as hd_mail_thread_root().
+ */
+int hd_mail_message_id(char *buf, size_t len, const char *unique,
+    const char *domain);
 
 #endif /* HD_MAIL_H */

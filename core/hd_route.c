@@ -94,6 +94,21 @@ static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
     { HD_ROUTE_WORKFLOW_PUT, "PUT", "/api/workflow", "workflow_put",
       HD_JSON, HD_RBAC_WORKFLOW_ADMIN, HD_REL_NONE },
 
+    { HD_ROUTE_CALENDARS_LIST, "GET", "/api/calendars", "calendars_list", 0,
+      HD_RBAC_SLA_READ, HD_REL_NONE },
+    { HD_ROUTE_CALENDARS_CREATE, "POST", "/api/calendars",
+      "calendars_create", HD_JSON, HD_RBAC_SLA_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_CALENDARS_UPDATE, "PUT", "/api/calendars/{id}",
+      "calendars_update", HD_JSON, HD_RBAC_SLA_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_SLAS_LIST, "GET", "/api/slas", "slas_list", 0,
+      HD_RBAC_SLA_READ, HD_REL_NONE },
+    { HD_ROUTE_SLAS_CREATE, "POST", "/api/slas", "slas_create", HD_JSON,
+      HD_RBAC_SLA_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_SLAS_UPDATE, "PATCH", "/api/slas/{id}", "slas_update",
+      HD_JSON, HD_RBAC_SLA_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_TICKETS_SLA, "GET", "/api/tickets/{id}/sla", "tickets_sla", 0,
+      -1, 0 },
+
     /* saved replies: sharing and changing shared ones needs
        saved_reply.admin too, decided by the handler */
     { HD_ROUTE_REPLIES_LIST, "GET", "/api/saved-replies", "replies_list", 0,

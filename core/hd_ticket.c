@@ -569,7 +569,7 @@ static const char  *hd_ticket_sort_names[HD_TICKET_SORT_COUNT] = {
 static const char  *hd_ticket_query_args[] = {
     "status", "priority", "team_id", "assignee_id", "requester_id",
     "category", "created_after", "created_before", "updated_after",
-    "updated_before", "sort", "limit", "cursor", NULL
+    "updated_before", "sla_state", "sort", "limit", "cursor", NULL
 };
 
 
@@ -849,9 +849,19 @@ hd_ticket_query_parse(const char *query, size_t len, hd_ticket_query_t *q,
         return 0;
     }
 
+    /* assignee_id=none: the tickets nobody is assigned to */
+
+    rc = hd_ticket_arg(query, len, "assignee_id", buf, sizeof(buf), err);
+    if (rc < 0) {
+        return 0;
+    }
+
+    q->unassigned = rc > 0 && strcmp(buf, "none") == 0;
+
     if (!hd_ticket_uuid_arg(query, len, "team_id", q->team_id, err)
-        || !hd_ticket_uuid_arg(query, len, "assignee_id", q->assignee_id,
-                               err)
+        || (!q->unassigned
+            && !hd_ticket_uuid_arg(query, len, "assignee_id", q->assignee_id,
+                                   err))
         || !hd_ticket_uuid_arg(query, len, "requester_id", q->requester_id,
                                err))
     {
@@ -880,6 +890,23 @@ hd_ticket_query_parse(const char *query, size_t len, hd_ticket_query_t *q,
                                q->updated_before, sizeof(q->updated_before),
                                err))
     {
+        return 0;
+    }
+
+    rc = hd_ticket_arg(query, len, "sla_state", q->sla_state,
+                       sizeof(q->sla_state), err);
+    if (rc < 0) {
+        return 0;
+    }
+
+    if (rc > 0 && strcmp(q->sla_state, "at_risk") != 0
+        && strcmp(q->sla_state, "breached") != 0
+        && strcmp(q->sla_state, "paused") != 0
+        && strcmp(q->sla_state, "ok") != 0
+        && strcmp(q->sla_state, "met") != 0)
+    {
+        hd_ticket_error(err, "sla_state", "%sone of at_risk, breached, "
+                        "paused, ok, met", "");
         return 0;
     }
 

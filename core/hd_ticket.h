@@ -97,12 +97,14 @@ typedef struct {
     char              priority[HD_TICKET_LIST_MAX * 3 + 3];
     char              team_id[HD_UUID_LEN + 1];     /* "" when absent */
     char              assignee_id[HD_UUID_LEN + 1];
+    int               unassigned;                   /* assignee_id=none */
     char              requester_id[HD_UUID_LEN + 1];
     char              category[201];
     char              created_after[40];
     char              created_before[40];
     char              updated_after[40];
     char              updated_before[40];
+    char              sla_state[16];                /* "" when absent */
     int               has_cursor;
     char              after_key[64];                /* from the cursor */
     char              after_id[HD_UUID_LEN + 1];
@@ -110,9 +112,9 @@ typedef struct {
 
 /*
  * Parses GET /api/tickets's query string (percent-encoded, may be empty):
- * status and priority (comma-separated lists), team_id, assignee_id,
- * requester_id, category, created_after, created_before, updated_after,
- * updated_before, sort (one of hd_ticket_sort_name(), "-" for descending;
+ * status and priority (comma-separated lists), team_id, assignee_id (an id,
+ * or "none" for tickets nobody is assigned to: sets unassigned), requester_id, category, created_after, created_before, updated_after,
+ * updated_before, sla_state (at_risk, breached, paused, ok or met), sort (one of hd_ticket_sort_name(), "-" for descending;
  * default "-created_at"), limit (1-100, default 25) and cursor (from a
  * previous page, for the same sort).  Returns 1, or 0 with *err naming the
  * first bad or unknown argument.

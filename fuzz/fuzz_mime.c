@@ -16,7 +16,7 @@
 #include <cjson/cJSON.h>
 #include <glib.h>
 
-#include "hd_mail.h"
+#include "hd_mailin.h"
 #include "wk_mail.h"
 
 
@@ -35,12 +35,12 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     wk_mime_opts_t   o = { NULL, 1024, "help@example.org" };
-    char             err[256], id[HD_MAIL_ID_MAX + 1], *json;
+    char             err[256], id[HD_MAILIN_ID_MAX + 1], *json;
     cJSON           *root;
     const char      *body, *reply;
 
-    (void) hd_mail_message_id((const char *) data, size, id);
-    assert(strlen(id) <= HD_MAIL_ID_MAX);
+    (void) hd_mailin_message_id((const char *) data, size, id);
+    assert(strlen(id) <= HD_MAILIN_ID_MAX);
 
     json = wk_mime_parse((const char *) data, size, &o, err, sizeof(err));
     if (json == NULL) {

@@ -93,6 +93,7 @@ struct ngx_http_helpdesk_query_s {
     const char                          *name;      /* prepared, or NULL */
     int                                  nparams;
     const char *const                   *params;
+    const char                          *now;       /* test clock, or NULL */
 
     ngx_http_helpdesk_query_handler_pt   handler;
     void                                *data;
@@ -141,9 +142,11 @@ struct ngx_http_helpdesk_conn_s {
     unsigned                             head_done:1;   /* its NULL seen */
     unsigned                             pipeline:1;    /* pipeline mode */
 
-    /* a slot whose statement is prepared in the same batch: its first
-       command's results (the Prepare's) come before its own */
+    /* a slot's statement may come after up to two leading commands whose
+       results are absorbed: the test clock's set_config (q->now) and the
+       statement's Prepare when it is prepared in the same batch */
     const char                          *preparing[NGX_HTTP_HELPDESK_BATCH];
+    u_char                               lead[NGX_HTTP_HELPDESK_BATCH];
     unsigned                             head_groups;   /* NULLs seen */
 
     const char                          *prepared[NGX_HTTP_HELPDESK_PREPARED];

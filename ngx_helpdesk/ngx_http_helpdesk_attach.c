@@ -277,7 +277,7 @@ ngx_http_helpdesk_store_file(hd_task_t *task)
             goto done;
         }
 
-        (void) hd_mail_message_id((char *) mail, nmail, task->message_id);
+        (void) hd_mailin_message_id((char *) mail, nmail, task->message_id);
     }
 
     ngx_cpystrn((u_char *) task->mime,

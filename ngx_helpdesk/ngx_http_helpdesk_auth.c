@@ -340,6 +340,8 @@ ngx_http_helpdesk_credential(ngx_http_request_t *r,
     hd_cred_t                      *cred;
     hd_session_rc_t                 src;
     ngx_table_elt_t                *auth;
+    size_t                          now_len = 0;
+    const char                     *now = NULL;
     ngx_http_helpdesk_main_conf_t  *hmcf;
 
     hmcf = ngx_http_get_module_main_conf(r, ngx_http_helpdesk_module);
@@ -348,6 +350,19 @@ ngx_http_helpdesk_credential(ngx_http_request_t *r,
 
     ngx_http_helpdesk_header_value(r, "X-CSRF-Token", sizeof("X-CSRF-Token") - 1,
                                    &ctx->req.csrf, &ctx->req.csrf_len);
+
+    ngx_http_helpdesk_header_value(r, "X-Helpdesk-Now",
+                                   sizeof("X-Helpdesk-Now") - 1,
+                                   &now, &now_len);
+
+    if (now != NULL) {
+        p = ngx_pnalloc(r->pool, now_len + 1);
+        if (p != NULL) {
+            ngx_memcpy(p, now, now_len);
+            p[now_len] = '\0';
+            ctx->req.test_now = (char *) p;
+        }
+    }
 
     auth = r->headers_in.authorization;
 

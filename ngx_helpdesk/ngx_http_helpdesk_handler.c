@@ -300,6 +300,7 @@ ngx_http_helpdesk_request(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx)
     req->request_id = (char *) ctx->request_id.data;
     req->now = ngx_time();
     req->scope = (hd_scope_t) hmcf->agent_scope;
+    req->test_mode = hmcf->test_mode != 0;
     req->upload_path = ctx->upload_path;
     req->upload_size = ctx->upload_size;
     req->store_dir = hmcf->attach_dir.len ? (char *) hmcf->attach_dir.data
@@ -445,6 +446,7 @@ ngx_http_helpdesk_run(ngx_http_request_t *r, ngx_http_helpdesk_ctx_t *ctx,
         q->name = ctx->op.plan.name;
         q->nparams = ctx->op.plan.nparams;
         q->params = ctx->op.plan.params;
+        q->now = ctx->req.test_now;     /* core refused it outside test mode */
         q->handler = ngx_http_helpdesk_query_done;
         q->data = r;
 

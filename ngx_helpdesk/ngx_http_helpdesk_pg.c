@@ -375,6 +375,11 @@ ngx_http_helpdesk_pg_connect_poll(ngx_http_helpdesk_conn_t *hc)
  * Queues one statement: unnamed, by name when the connection has prepared
  * it, or Prepare + Execute when it has not (pipeline mode only: without it
  * libpq takes one command at a time, and the statement goes unnamed).
+ *
+ * In pipeline mode a query with a test clock (q->now, accepted by core in
+ * test mode only) is preceded by set_config('helpdesk.now', now, true):
+ * the batch's Sync comes after the statement, so both run in one implicit
+ * transaction and the setting ends with it.
  */
 static ngx_int_t
 ngx_http_helpdesk_pg_send_one(ngx_http_helpdesk_conn_t *hc,
@@ -383,6 +388,18 @@ ngx_http_helpdesk_pg_send_one(ngx_http_helpdesk_conn_t *hc,
     ngx_uint_t  i;
 
     hc->preparing[slot] = NULL;
+    hc->lead[slot] = 0;
+
+    if (q->now != NULL && hc->pipeline) {
+        if (!PQsendQueryParams(hc->pg,
+                               "select set_config('helpdesk.now', $1, true)",
+                               1, NULL, &q->now, NULL, NULL, 0))
+        {
+            return NGX_ERROR;
+        }
+
+        hc->lead[slot]++;
+    }
 
     if (q->name == NULL || !hc->pipeline) {
         return PQsendQueryParams(hc->pg, q->sql, q->nparams, NULL, q->params,
@@ -408,10 +425,11 @@ ngx_http_helpdesk_pg_send_one(ngx_http_helpdesk_conn_t *hc,
         }
 
         /* taken as prepared from now on, for the rest of this batch too;
-           forgotten again if the Prepare fails */
+           forgotten again if the Prepare fails or is skipped */
 
         hc->prepared[hc->nprepared++] = q->name;
         hc->preparing[slot] = q->name;
+        hc->lead[slot]++;
     }
 
     return PQsendQueryPrepared(hc->pg, q->name, q->nparams, q->params, NULL,
@@ -568,8 +586,10 @@ ngx_http_helpdesk_pg_read(ngx_http_helpdesk_conn_t *hc)
                 return;         /* the Sync has not arrived yet */
             }
 
-            if (hc->preparing[hc->head] && hc->head_groups++ == 0) {
-                continue;       /* the Prepare's; the Execute's follow */
+            if (hc->head_groups < hc->lead[hc->head]) {
+                hc->head_groups++;
+                continue;       /* a leading command's; the statement's
+                                   follow */
             }
 
             /* the head statement's results are complete */
@@ -593,16 +613,22 @@ ngx_http_helpdesk_pg_read(ngx_http_helpdesk_conn_t *hc)
             continue;
         }
 
-        if (hc->preparing[hc->head] && hc->head_groups == 0) {
+        if (hc->head_groups < hc->lead[hc->head]) {
 
-            /* the Prepare's result: only a failure is of interest */
+            /* a leading command's result: only a failure is of interest,
+               and then the Prepare (this one or the next) did not happen */
 
-            if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+            if (PQresultStatus(res) == PGRES_COMMAND_OK
+                || PQresultStatus(res) == PGRES_TUPLES_OK)
+            {
                 PQclear(res);
                 continue;
             }
 
-            ngx_http_helpdesk_pg_unprepare(hc, hc->preparing[hc->head]);
+            if (hc->preparing[hc->head]) {
+                ngx_http_helpdesk_pg_unprepare(hc, hc->preparing[hc->head]);
+                hc->preparing[hc->head] = NULL;
+            }
         }
 
         if (hc->result == NULL) {

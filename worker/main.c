@@ -7,6 +7,8 @@
  *   helpdesk-worker oidc-refresh
  *   helpdesk-worker user add|passwd|list ...
  *   helpdesk-worker audit verify [--from ID]
+ *   helpdesk-worker sla expand | sla tick [--now T]
+ *   helpdesk-worker jobs run-once
  *   helpdesk-worker version | help
  *
  * Exit codes: 0 ok, 1 failure, 2 usage (`audit verify`: 1 only for a
@@ -52,6 +54,11 @@ static const wk_command_t  wk_commands[] = {
     /* reads its own settings, so that their failure exits 2, not 1 */
     { "audit", "verify", wk_audit, 1,
       "check the audit log's hash chain (\"audit help\")" },
+    { "sla", "expand|tick", wk_sla, 0,
+      "SLA calendars and the tick (\"sla help\")" },
+    /* outbound email: wk_jobs.c */
+    { "jobs", "run-once", wk_jobs_command, 0,
+      "auto-close, due jobs and due mail, once" },
     { "version", "", wk_cmd_version, 1,
       "print the version" },
     { "help", "", wk_cmd_help, 1,
@@ -77,6 +84,8 @@ wk_usage(FILE *fp)
     wk_user_usage(fp);
     fprintf(fp, "\n");
     wk_audit_usage(fp);
+    fprintf(fp, "\n");
+    wk_sla_usage(fp);
 
     fprintf(fp,
         "\nsettings (file lines `key = value`; the environment wins):\n"
@@ -89,6 +98,10 @@ wk_usage(FILE *fp)
         "                        (env HELPDESK_OIDC_JWKS_FILE)\n"
         "  oidc_refresh_seconds  how often `run` refreshes them "
         "(default %d)\n"
+        "  smtp_url, smtp_starttls, smtp_user, smtp_password, smtp_bearer,\n"
+        "  mail_from, mail_reply_to, org_name, org_color, public_url,\n"
+        "  auto_close_days, mail_retry_seconds, mail_max_attempts\n"
+        "                        outbound email (README, \"Email out\")\n"
         "\nexit codes: 0 ok, 1 failure, 2 usage (audit verify: above)\n",
         WK_OIDC_REFRESH_DEFAULT);
 }

@@ -16,6 +16,11 @@ insert into calendars (name, tz) values
     ('24x7',                'UTC')
 on conflict do nothing;
 
+-- Tickets without a team run on London office hours.
+update calendars set is_default = true
+ where name = 'London office hours'
+   and not exists (select from calendars where is_default);
+
 insert into business_hours (calendar_id, dow, start_sec, end_sec)
 select c.id, d.dow, 9 * 3600, 17 * 3600 + 1800
   from calendars c, generate_series(1, 5) as d (dow)

@@ -16,6 +16,11 @@
  *   wk_audit.c     `audit verify`: the audit log's hash chain, recomputed
  *   wk_mail_in.c   inbound email: IMAP poller, stored mail → tickets
  *                  (with wk_mime.c and wk_store.c; see wk_mail.h)
+ *   wk_sla.c       `sla expand|tick`: calendar expansions and the SLA tick
+ *   wk_mail_conf.c outbound email settings (smtp_*, mail_*, org_*)
+ *   wk_jobs.c      the jobs outbox runner, auto-close, `jobs run-once`
+ *   wk_notify.c    job handlers that compose notification mail
+ *   wk_smtp.c      email_outbound rows to SMTP with libcurl
  */
 
 #ifndef WK_H
@@ -61,10 +66,45 @@ void wk_log_timestamps(int on);
 long long wk_now_ms(void);
 
 
+/* wk_mail_conf.c: outbound email settings, part of wk_config_t */
+
+typedef struct {
+    char  smtp_url[1024];           /* smtp://host:port or smtps://…; ""
+                                       keeps mail queued */
+    int   smtp_starttls;            /* smtp://: 1 requires STARTTLS */
+    char  smtp_user[256];
+    char  smtp_password[1024];      /* env HELPDESK_SMTP_PASSWORD */
+    char  smtp_bearer[4096];        /* XOAUTH2; env HELPDESK_SMTP_BEARER */
+    char  from[256];                /* mail_from; "" turns notifications
+                                       off */
+    char  reply_to[256];            /* mail_reply_to, default mail_from */
+    char  org_name[201];
+    char  org_color[8];             /* "#RRGGBB" */
+    char  public_url[1024];         /* base of the survey links */
+    int   auto_close_days;          /* 0: auto-close off */
+    int   retry_seconds;            /* first retry delay, doubling */
+    int   max_attempts;             /* SMTP attempts before 'failed' */
+} wk_mail_conf_t;
+
+/* The defaults, before the settings file is read. */
+void wk_mail_conf_defaults(wk_mail_conf_t *mc);
+
+/*
+ * Apply one `key = value` pair of the settings file if it is an outbound
+ * email key: 1 done, 0 not such a key, -1 a bad value (logged).
+ */
+int wk_mail_conf_set(wk_mail_conf_t *mc, const char *key,
+    const char *value, const char *path, int lineno);
+
+/* Environment overrides and derived defaults, after the file: 0 or -1. */
+int wk_mail_conf_finish(wk_mail_conf_t *mc);
+
+
 /* wk_config.c */
 
 #define WK_OIDC_REFRESH_DEFAULT  300      /* seconds */
 #define WK_OIDC_REFRESH_MAX      86400
+#define WK_SLA_TICK_DEFAULT      60       /* seconds */
 
 typedef struct {
     char  db[2048];                 /* libpq conninfo; "" when unset */
@@ -75,6 +115,9 @@ typedef struct {
     char  oidc_issuer[1024];        /* "" when OIDC is off */
     char  oidc_jwks_file[PATH_MAX]; /* where `oidc-refresh` writes the keys */
     int   oidc_refresh_seconds;     /* 1 .. WK_OIDC_REFRESH_MAX */
+    int   sla_tick_seconds;         /* 0 (off) .. WK_OIDC_REFRESH_MAX */
+
+    wk_mail_conf_t  mail;           /* outbound email (wk_mail_conf.c) */
 } wk_config_t;
 
 /*
@@ -177,6 +220,46 @@ int wk_mail_in_init(const wk_config_t *cfg);
 int wk_mail_in_session(PGconn *conn, volatile sig_atomic_t *stop);
 
 void wk_mail_in_cleanup(void);
+/* wk_jobs.c, wk_notify.c, wk_smtp.c: the outbox and outbound email */
+
+/*
+ * One round of the database duties of `run`: auto-close (once a minute),
+ * due jobs and due mail, each for at most about a second.  Returns 0, or
+ * -1 when the connection broke (logged).
+ */
+int wk_jobs_duty(PGconn *conn, const wk_config_t *cfg,
+    volatile sig_atomic_t *stop);
+
+/*
+ * The handler of one notification job, inside the job's transaction on
+ * conn: composes and inserts its email_outbound rows.  ids are the
+ * payload's members as text (NULL when absent).  Returns 0, or -1 with the
+ * reason in err (the transaction is then rolled back and retried).
+ */
+typedef struct {
+    const char  *id;                /* the job's id */
+    const char  *kind;
+    const char  *ticket_id;
+    const char  *comment_id;
+    const char  *inbound_id;
+    const char  *source;
+    const char  *to;                /* ticket.status_changed */
+    const char  *clock;             /* sla.*: response | resolution */
+    int          is_internal;
+} wk_job_t;
+
+int wk_notify_job(PGconn *conn, const wk_config_t *cfg, const wk_job_t *job,
+    char *err, size_t errlen);
+
+/*
+ * Send due email_outbound rows for up to budget_ms.  *sent and *failed
+ * (may be NULL) count what happened.  Returns 0, or -1 when the database
+ * connection broke (logged).
+ */
+int wk_smtp_send_due(PGconn *conn, const wk_config_t *cfg,
+    volatile sig_atomic_t *stop, long long budget_ms, int *sent, int *failed);
+
+void wk_smtp_cleanup(void);
 
 
 /* Commands.  Each returns a WK_EXIT_* code. */
@@ -198,6 +281,20 @@ void wk_user_usage(FILE *fp);
  */
 int wk_audit(const wk_config_t *cfg, int argc, char **argv);
 void wk_audit_usage(FILE *fp);
+
+
+/* wk_sla.c */
+
+int wk_sla(const wk_config_t *cfg, int argc, char **argv);
+void wk_sla_usage(FILE *fp);
+
+/* Expand the calendars that need it (0, or -1: some failed, logged). */
+int wk_sla_expand(PGconn *conn);
+
+/* One tick (now NULL: the database's clock); prints its counts to out. */
+int wk_sla_tick(PGconn *conn, const char *now, FILE *out);
+/* `jobs run-once`; argv holds what follows "jobs". */
+int wk_jobs_command(const wk_config_t *cfg, int argc, char **argv);
 
 /* The demo seed, embedded at build time (generated seed_demo.c). */
 extern const unsigned char wk_seed_demo_sql[];

@@ -10,7 +10,9 @@
  *
  * Keys read here:  db, migrations_dir (default "migrations", relative to the
  * cwd), oidc_issuer (empty: OIDC off), oidc_jwks_file, oidc_refresh_seconds
- * (default 300, 1..86400).  Other keys are ignored: the file is shared with
+ * (default 300, 1..86400), sla_tick_seconds (default 60, 0..86400; 0 turns
+ * `run`'s SLA duty off, for tests that tick by hand); the outbound email
+ * keys of wk_mail_conf.c.  Other keys are ignored: the file is shared with
  * other components.
  *
  * Environment overrides (an empty variable counts as unset): HELPDESK_DB,
@@ -81,7 +83,7 @@ wk_config_unquote(char *s)
 }
 
 
-/* Parse 1..WK_OIDC_REFRESH_MAX decimal seconds.  0 or -1. */
+/* Parse 0..WK_OIDC_REFRESH_MAX decimal seconds.  0 or -1. */
 static int
 wk_config_seconds(const char *value, int *out)
 {
@@ -95,7 +97,7 @@ wk_config_seconds(const char *value, int *out)
     errno = 0;
     n = strtol(value, &end, 10);
 
-    if (errno != 0 || *end != '\0' || n < 1 || n > WK_OIDC_REFRESH_MAX) {
+    if (errno != 0 || *end != '\0' || n < 0 || n > WK_OIDC_REFRESH_MAX) {
         return -1;
     }
 
@@ -133,6 +135,13 @@ wk_config_set(wk_config_t *cfg, const char *key, const char *value,
 {
     int  rc = 0;
 
+    /* outbound email keys: wk_mail_conf.c */
+    rc = wk_mail_conf_set(&cfg->mail, key, value, path, lineno);
+
+    if (rc != 0) {
+        return rc < 0 ? -1 : 0;
+    }
+
     if (strcmp(key, "db") == 0) {
         rc = wk_config_copy(cfg->db, sizeof(cfg->db), value);
         cfg->db_source = cfg->conf_path;
@@ -152,12 +161,28 @@ wk_config_set(wk_config_t *cfg, const char *key, const char *value,
     } else if (strcmp(key, "oidc_refresh_seconds") == 0) {
         if (*value == '\0') {
             cfg->oidc_refresh_seconds = WK_OIDC_REFRESH_DEFAULT;
+    cfg->sla_tick_seconds = WK_SLA_TICK_DEFAULT;
             return 0;
         }
 
-        if (wk_config_seconds(value, &cfg->oidc_refresh_seconds) != 0) {
+        if (wk_config_seconds(value, &cfg->oidc_refresh_seconds) != 0
+            || cfg->oidc_refresh_seconds == 0)
+        {
             wk_log("%s:%d: oidc_refresh_seconds must be a whole number of "
                    "seconds from 1 to %d, not \"%s\"", path, lineno,
+                   WK_OIDC_REFRESH_MAX, value);
+            return -1;
+        }
+
+    } else if (strcmp(key, "sla_tick_seconds") == 0) {
+        if (*value == '\0') {
+            cfg->sla_tick_seconds = WK_SLA_TICK_DEFAULT;
+            return 0;
+        }
+
+        if (wk_config_seconds(value, &cfg->sla_tick_seconds) != 0) {
+            wk_log("%s:%d: sla_tick_seconds must be a whole number of "
+                   "seconds from 0 (off) to %d, not \"%s\"", path, lineno,
                    WK_OIDC_REFRESH_MAX, value);
             return -1;
         }
@@ -268,6 +293,8 @@ wk_config_load(wk_config_t *cfg)
     memset(cfg, 0, sizeof(*cfg));
     strcpy(cfg->migrations_dir, "migrations");
     cfg->oidc_refresh_seconds = WK_OIDC_REFRESH_DEFAULT;
+    cfg->sla_tick_seconds = WK_SLA_TICK_DEFAULT;
+    wk_mail_conf_defaults(&cfg->mail);
 
     if (wk_config_read_file(cfg) != 0) {
         return -1;
@@ -288,6 +315,10 @@ wk_config_load(wk_config_t *cfg)
         || wk_config_env(cfg->oidc_jwks_file, sizeof(cfg->oidc_jwks_file),
                          "HELPDESK_OIDC_JWKS_FILE") < 0)
     {
+        return -1;
+    }
+
+    if (wk_mail_conf_finish(&cfg->mail) != 0) {
         return -1;
     }
 

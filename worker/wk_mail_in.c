@@ -48,7 +48,7 @@
 
 #include <curl/curl.h>
 
-#include "hd_mail.h"
+#include "hd_mailin.h"
 #include "wk.h"
 #include "wk_mail.h"
 
@@ -420,7 +420,7 @@ wk_mail_process(PGconn *conn, const char *id, const char *raw, size_t len)
 static int
 wk_mail_take(PGconn *conn, const char *mailbox, const char *raw, size_t len)
 {
-    char         key[WK_STORE_KEY_LEN + 1], mid[HD_MAIL_ID_MAX + 8];
+    char         key[WK_STORE_KEY_LEN + 1], mid[HD_MAILIN_ID_MAX + 8];
     char         err[512], id[40];
     const char  *params[3], *status;
     PGresult    *res;
@@ -431,7 +431,7 @@ wk_mail_take(PGconn *conn, const char *mailbox, const char *raw, size_t len)
         return -1;
     }
 
-    if (hd_mail_message_id(raw, len, mid) == 0) {
+    if (hd_mailin_message_id(raw, len, mid) == 0) {
         snprintf(mid, sizeof(mid), "sha256:%s", key + 6);
     }
 

@@ -12,7 +12,7 @@
  * becomes valid UTF-8 without NUL bytes: the declared charset first, then
  * UTF-8 when the bytes are valid, then Windows-1252, then Latin-1 (which
  * accepts anything).  HTML becomes text through the core's
- * hd_mail_html_text() (scripts and styles dropped).
+ * hd_mailin_html_text() (scripts and styles dropped).
  */
 
 #include <string.h>
@@ -21,7 +21,7 @@
 #include <gmime/gmime.h>
 
 #include "hd_attach.h"
-#include "hd_mail.h"
+#include "hd_mailin.h"
 #include "wk.h"
 #include "wk_mail.h"
 
@@ -341,7 +341,7 @@ wk_mime_ids(GMimeObject *msg, const char *header, const char *field,
     char        *ids, *p;
     size_t       n, i;
 
-    ids = hd_mail_ids(v, &n);
+    ids = hd_mailin_ids(v, &n);
     for (i = 0, p = ids; i < n; i++, p += strlen(p) + 1) {
         char  *valid = g_utf8_make_valid(p, -1);
 
@@ -363,7 +363,7 @@ wk_mime_parse(const char *raw, size_t len, const wk_mime_opts_t *o,
     GMimeMessage        *msg;
     GMimeObject         *hdrs;
     wk_mime_t            m;
-    hd_mail_loop_t       loop;
+    hd_mailin_loop_t       loop;
     cJSON               *out;
     const char          *subject, *block, *from;
     char                *subj, *body, *json, *html;
@@ -414,9 +414,9 @@ wk_mime_parse(const char *raw, size_t len, const wk_mime_opts_t *o,
     subj = wk_mime_utf8(subject ? subject : "", subject ? strlen(subject) : 0,
                         "UTF-8");
     cJSON_AddStringToObject(out, "subject", subj);
-    if (hd_mail_subject_tag(subj) > 0) {
+    if (hd_mailin_subject_tag(subj) > 0) {
         cJSON_AddNumberToObject(out, "subject_tag",
-                                (double) hd_mail_subject_tag(subj));
+                                (double) hd_mailin_subject_tag(subj));
     }
 
     wk_mime_ids(hdrs, "In-Reply-To", "in_reply_to", out);
@@ -424,7 +424,7 @@ wk_mime_parse(const char *raw, size_t len, const wk_mime_opts_t *o,
 
     /* the body: text/plain, else the HTML as text, else the raw body */
     if (m.text->len == 0 && m.html->len > 0) {
-        html = hd_mail_html_text(m.html->str, m.html->len, &n);
+        html = hd_mailin_html_text(m.html->str, m.html->len, &n);
         if (html != NULL) {
             g_string_append(m.text, html);
             free(html);
@@ -455,7 +455,7 @@ wk_mime_parse(const char *raw, size_t len, const wk_mime_opts_t *o,
         g_string_truncate(m.text, n);
     }
 
-    n = hd_mail_trim_quote(m.text->str, m.text->len);
+    n = hd_mailin_trim_quote(m.text->str, m.text->len);
     body = g_strndup(m.text->str, n);
     g_string_append(m.text, m.notes->str);
     cJSON_AddStringToObject(out, "body", m.text->str);
@@ -481,7 +481,7 @@ wk_mime_parse(const char *raw, size_t len, const wk_mime_opts_t *o,
         loop.x_autoreply = g_mime_object_get_header(hdrs, "X-Autorespond");
     }
     loop.ours = o->ours;
-    block = hd_mail_autoreply_block(&loop);
+    block = hd_mailin_autoreply_block(&loop);
     if (block != NULL) {
         cJSON_AddStringToObject(out, "autoreply_block", block);
     } else {

@@ -18,8 +18,15 @@
  * file and is retried next round; a stop signal abandons a transfer in
  * progress within about a second.
  *
- * Job handlers (email, SLA ticks, exports) plug into wk_run_session() as
- * they are written.
+ * Database duties run from wk_run_session(): every sla_tick_seconds the
+ * SLA duty expands the calendars that need it and runs one tick
+ * (wk_sla.c), starting as soon as a connection is up, so a worker that was
+ * down for an hour catches up on its first round.  Job handlers (email,
+ * exports) plug in the same way as they are written.
+ *
+ * Outbound email (wk_jobs.c): each round of the session runs
+ * wk_jobs_duty() — auto-close once a minute, then due jobs and due mail,
+ * each for at most about a second.
  */
 
 #include <errno.h>
@@ -187,6 +194,7 @@ wk_run_session(PGconn *conn)
 {
     struct pollfd  pfd;
     long long      next_beat = wk_now_ms() + WK_RUN_HEARTBEAT_MS;
+    long long      next_tick = wk_now_ms();
     PGnotify      *n;
     char           reason[512];
 
@@ -213,6 +221,25 @@ wk_run_session(PGconn *conn)
         }
 
         if (PQstatus(conn) != CONNECTION_OK) {
+            goto lost;
+        }
+
+        if (wk_run_cfg->sla_tick_seconds > 0 && wk_now_ms() >= next_tick) {
+
+            /* a failed statement is logged; the next minute tries again */
+
+            wk_sla_expand(conn);
+            wk_sla_tick(conn, NULL, NULL);
+
+            if (PQstatus(conn) != CONNECTION_OK) {
+                goto lost;
+            }
+
+            next_tick = wk_now_ms() + wk_run_cfg->sla_tick_seconds * 1000LL;
+        }
+
+        /* outbound email: the jobs outbox, auto-close, SMTP (wk_jobs.c) */
+        if (wk_jobs_duty(conn, wk_run_cfg, &wk_run_stop) != 0) {
             goto lost;
         }
 
@@ -306,6 +333,7 @@ wk_run(const wk_config_t *cfg)
     wk_log("stopping on %s", wk_run_stop == SIGINT ? "SIGINT" : "SIGTERM");
     wk_mail_in_cleanup();
     wk_oidc_cleanup();
+    wk_smtp_cleanup();
 
     return WK_EXIT_OK;
 }

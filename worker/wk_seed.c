@@ -86,6 +86,12 @@ wk_seed_demo(const wk_config_t *cfg)
 
     wk_log("seed-demo: demo organisation is in place");
 
+    /* the demo calendars' business intervals, so that clocks run at once */
+
+    if (wk_sla_expand(conn) != 0) {
+        goto done;
+    }
+
     if (PQresultStatus(res) == PGRES_TUPLES_OK) {
         wk_pg_print(res);
         fflush(stdout);

@@ -15,7 +15,8 @@ WORKER_PG_INC  ?= /usr/include/postgresql
 WORKER_CFLAGS   = $(HD_CFLAGS) -Wall -Wextra -Werror -std=gnu11 \
                   -I$(WORKER_PG_INC) -Iworker \
                   $(if $(HD_VERSION),-DHD_VERSION='"$(HD_VERSION)"')
-WORKER_LIBS    := $(CORE_LIB) -lcurl -lcjson -lpq -lcrypto -largon2
+WORKER_LIBS    := $(CORE_LIB) -lcurl -lcjson -lpq -lcrypto -largon2 \
+                  -licui18n -licuuc
 
 # GMime 3 (and GLib under it) parse inbound mail; only wk_mime.c includes it.
 WORKER_GMIME_CFLAGS := $(shell pkg-config --cflags gmime-3.0 2>/dev/null)

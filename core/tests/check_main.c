@@ -29,8 +29,10 @@ main(void)
     srunner_add_suite(sr, hd_audit_suite());
     srunner_add_suite(sr, hd_attach_suite());
     srunner_add_suite(sr, hd_cal_suite());
+    srunner_add_suite(sr, hd_sla_suite());
     srunner_add_suite(sr, hd_tmpl_suite());
     srunner_add_suite(sr, hd_mail_suite());
+    srunner_add_suite(sr, hd_mailin_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

@@ -16,7 +16,9 @@ Suite *hd_ticket_suite(void);
 Suite *hd_audit_suite(void);
 Suite *hd_attach_suite(void);
 Suite *hd_cal_suite(void);
+Suite *hd_sla_suite(void);
 Suite *hd_tmpl_suite(void);
 Suite *hd_mail_suite(void);
+Suite *hd_mailin_suite(void);
 
 #endif

@@ -310,6 +310,14 @@ START_TEST(ticket_query_reads_filters)
     ck_assert_int_eq(q.limit, HD_TICKET_LIMIT_MAX);
     ck_assert(hd_ticket_query_parse("limit=7", 7, &q, &err));
     ck_assert_int_eq(q.limit, 7);
+
+    /* assignee_id=none asks for the unassigned ones */
+
+    ck_assert(hd_ticket_query_parse("assignee_id=none", 16, &q, &err));
+    ck_assert_int_eq(q.unassigned, 1);
+    ck_assert_str_eq(q.assignee_id, "");
+    ck_assert(hd_ticket_query_parse("limit=7", 7, &q, &err));
+    ck_assert_int_eq(q.unassigned, 0);
 }
 END_TEST
 

@@ -22,7 +22,9 @@ sub ours {
 }
 
 my $master = $s->nginx_master_pid;
-my @nginx_workers = $s->nginx_worker_pids;
+# a worker just forked may not have set its title yet on a loaded machine: give it a moment
+my @nginx_workers;
+HD::Stack::wait_for(5, sub { @nginx_workers = $s->nginx_worker_pids; @nginx_workers == 2 }, 0.1);
 my $worker = $s->worker_pid;
 ok(kill(0, $master), 'nginx master running');
 is(scalar @nginx_workers, 2, 'two nginx workers');

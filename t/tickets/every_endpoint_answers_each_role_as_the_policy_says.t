@@ -22,6 +22,8 @@ my $team = $s->psql('select id from teams order by name limit 1');
 my $region = $s->psql('select id from regions order by name limit 1');
 my $tk = $t->{id};
 my $shared = $s->psql("select id from saved_replies where title = 'Acknowledge' and owner_id is null");
+my $calendar = $s->psql("select id from calendars where name = '24x7'");
+my $policy = $s->psql("select id from sla_policies where name = 'P3 Normal'");
 my $private = $s->create_saved_reply($s->login('agent2@example.com'), title => 'Private', body_md => 'x')->{id};
 
 #   method  path                               body         headers               requester agent lead manager admin

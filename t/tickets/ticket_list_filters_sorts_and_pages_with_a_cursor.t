@@ -37,6 +37,8 @@ is titles(list('status=assigned')), 'Ticket 1,Ticket 2,Ticket 3', 'status';
 is titles(list('status=assigned,new&priority=P2')), 'Ticket 1,Ticket 13,Ticket 5,Ticket 9', 'status list and priority';
 is titles(list("team_id=$infra")), 'Ticket 1,Ticket 2,Ticket 3', 'team';
 is titles(list("assignee_id=$agent_id&priority=P4")), 'Ticket 3', 'assignee and priority';
+is scalar @{ list('assignee_id=none')->{items} }, 10, 'assignee_id=none: the unassigned ones';
+is titles(list('assignee_id=none&status=assigned')), '', 'assignee_id=none and status';
 is scalar @{ list("requester_id=$r1_id")->{items} }, 7, 'requester';
 is titles(list('category=Access')), 'Ticket 12,Ticket 3,Ticket 6,Ticket 9', 'category';
 is titles(list('created_before=2026-01-01')), 'Ticket 13', 'created range';

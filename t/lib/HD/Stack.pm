@@ -33,7 +33,7 @@ use warnings;
 
 use Cwd qw(abs_path);
 use File::Basename qw(dirname);
-use File::Path qw(remove_tree);
+use File::Path qw(make_path remove_tree);
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
 use Mojo::UserAgent;
@@ -60,7 +60,9 @@ my @ALL;     # every stack created by this process, for removing state directori
 # Options: workers (2), db_pool (4), db_queue (128), db_timeout ('2s'), seed (0: 1 runs
 # `helpdesk-worker seed-demo` at init), env ({} more variables for conf/stack.sh, e.g.
 # HD_LOGIN_LIMIT), oidc (a hash of HD::OIDC->new options, or an HD::OIDC: the stack accepts that
-# provider's tokens, HD_OIDC_ISSUER is set to its issuer unless env names one).
+# provider's tokens, HD_OIDC_ISSUER is set to its issuer unless env names one), smtp (1: start
+# the SMTP sink t/lib/smtp_sink.py and send mail from helpdesk@helpdesk.test to it; see
+# "email" below).
 sub new {
     my ($class, %opt) = @_;
     my $self = bless {
@@ -97,6 +99,7 @@ sub new {
     $LIVE{"$self"} = $self;
     push @ALL, $self;
 
+    $self->_smtp_setup if $opt{smtp};
     $self->stack('init');
     $self->stack('start');
     $self->{running} = 1;
@@ -109,6 +112,7 @@ sub stop {
     return () unless $LIVE{"$self"};
     delete $LIVE{"$self"};
     eval { $self->stack('stop'); 1 } or warn $@;
+    $self->smtp_stop;
     $self->{running} = 0;
     my @problems = grep { /$LOG_PROBLEMS/ } split /\n/, $self->nginx_error_log;
     push @problems, map { "sanitizer report $_" } glob("$self->{var}/log/asan.*");
@@ -174,6 +178,7 @@ sub env {
         HD_DB_QUEUE   => $self->{db_queue},
         HD_DB_TIMEOUT => $self->{db_timeout},
         HD_SEED       => $self->{seed},
+        HD_SLA_TICK   => 0,     # tests tick by hand (`sla tick --now`), or say so in env
         %{ $self->{extra_env} },
     );
 }
@@ -465,6 +470,117 @@ sub saved_replies_fingerprint {
         (select string_agg(concat_ws(',', id, owner_id, title, body_md, version, updated_at), ';'
                            order by id) from saved_replies),
         (select concat_ws(',', count(*), max(id)) from audit_events)))});
+}
+
+# ------------------------------------------------------------------------------ email
+
+our $MAIL_FROM = 'helpdesk@helpdesk.test';
+
+# The sink on a free port, storing messages in <var>/mail; the stack's worker sends there.
+sub _smtp_setup {
+    my ($self) = @_;
+    ($self->{smtp_port}) = free_ports(1);
+    $self->{extra_env}{HD_SMTP_URL}      //= "smtp://127.0.0.1:$self->{smtp_port}";
+    $self->{extra_env}{HD_SMTP_STARTTLS} //= 'off';
+    $self->{extra_env}{HD_MAIL_FROM}     //= $MAIL_FROM;
+    $self->{extra_env}{HD_ORG_NAME}      //= 'Acme IT';
+    $self->{extra_env}{HD_MAIL_RETRY}    //= 1;
+    $self->smtp_start;
+}
+
+sub mail_dir { "$_[0]{var}/mail" }
+
+# Start the sink (again, on the same port); returns once it accepts connections.
+sub smtp_start {
+    my ($self) = @_;
+    return if $self->{smtp_pid};
+    make_path($self->mail_dir);
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        open STDOUT, '>>', "$self->{var}/smtp-sink.log" or POSIX::_exit(127);
+        open STDERR, '>&', \*STDOUT or POSIX::_exit(127);
+        exec '/usr/bin/python3', "$REPO/t/lib/smtp_sink.py", '--port', $self->{smtp_port},
+            '--dir', $self->mail_dir or POSIX::_exit(127);
+    }
+    $self->{smtp_pid} = $pid;
+    wait_for(10, sub {
+        IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{smtp_port},
+            Proto => 'tcp', Timeout => 1);
+    }, 0.1) or die "HD::Stack: the SMTP sink did not start: " . slurp("$self->{var}/smtp-sink.log");
+}
+
+# Stop the sink: the SMTP server is then down (connections refused).
+sub smtp_stop {
+    my ($self) = @_;
+    my $pid = delete $self->{smtp_pid} or return;
+    kill 'TERM', $pid;
+    my $until = time + 10;
+    sleep 0.05 while !waitpid($pid, WNOHANG) && time < $until;
+    if (alive($pid)) { kill 'KILL', $pid; waitpid($pid, 0) }
+}
+
+# From now on the sink answers RCPT TO:<$addr> with 550.
+sub smtp_reject {
+    my ($self, $addr) = @_;
+    open my $fh, '>>', "$self->{var}/reject" or die "reject: $!";
+    print $fh "$addr\n";
+    close $fh;
+}
+
+# The messages the sink stored, oldest first: hashes with file, raw, from and to (the envelope),
+# header (lower-case name => [values, unfolded and MIME-decoded]) and text and html (the decoded
+# parts, or text for a single-part message).
+sub mails {
+    my ($self) = @_;
+    opendir my $dh, $self->mail_dir or return ();
+    return map { parse_mail(slurp($self->mail_dir . "/$_"), $_) } sort grep { /\.eml\z/ } readdir $dh;
+}
+
+# Waits up to $timeout seconds (default 15) until the sink holds at least $n messages.
+sub wait_mails {
+    my ($self, $n, $timeout) = @_;
+    my @m;
+    wait_for($timeout // 15, sub { @m = $self->mails; @m >= $n }, 0.1);
+    return @m;
+}
+
+sub parse_mail {
+    my ($raw, $file) = @_;
+    require Encode;
+    require MIME::QuotedPrint;
+    my ($head, $body) = split /\r?\n\r?\n/, $raw, 2;
+    my %m = (file => $file, raw => $raw, header => {}, raw_header => $head);
+    $head =~ s/\r?\n([ \t])/$1/g;
+    for my $line (split /\r?\n/, $head) {
+        my ($name, $value) = $line =~ /^([^:\s]+):\s?(.*)\z/ or next;
+        push @{ $m{header}{ lc $name } }, Encode::decode('MIME-Header', $value);
+    }
+    $m{from} = $m{header}{'x-sink-mail-from'}[0];
+    $m{to}   = $m{header}{'x-sink-rcpt-to'}[0];
+    my ($type) = @{ $m{header}{'content-type'} // [''] };
+    my @parts;
+    if ($type =~ /boundary="([^"]+)"/) {
+        my $b = quotemeta $1;
+        @parts = grep { /\S/ && !/^--\s*\z/ } split /\r?\n?--$b(?:--)?\r?\n?/, $body;
+    } else {
+        @parts = ("Content-Type: $type\r\n\r\n$body");
+    }
+    for my $p (@parts) {
+        my ($ph, $pb) = split /\r?\n\r?\n/, $p, 2;
+        next unless defined $pb;
+        my $text = Encode::decode('UTF-8', MIME::QuotedPrint::decode_qp($pb));
+        $m{text} = $text if $ph =~ m{text/plain};
+        $m{html} = $text if $ph =~ m{text/html};
+    }
+    return \%m;
+}
+
+# `helpdesk-worker jobs run-once`; dies with its output unless it exits 0. Returns the output.
+sub jobs_run_once {
+    my ($self) = @_;
+    my ($rc, $out) = $self->worker_cli('jobs', 'run-once');
+    die "HD::Stack: helpdesk-worker jobs run-once failed ($rc):\n$out\n" if $rc;
+    return $out;
 }
 
 # ------------------------------------------------------------------------------ utilities

@@ -1,0 +1,28 @@
+// Routes. The agent console and the requester portal are separate chunks, so a requester's
+// browser never downloads the console (scripts/js-size.mjs prints each route's initial size).
+import { lazy, Suspense } from 'react';
+import { Navigate, Route, Routes } from 'react-router-dom';
+import LoginPage from './auth/LoginPage';
+import { homeFor, RequireAuth, useMe } from './auth/session';
+import { Loading } from './ui/States';
+
+const AgentRoutes = lazy(() => import('./tickets/AgentRoutes'));
+const PortalRoutes = lazy(() => import('./portal/PortalRoutes'));
+
+function Home() {
+  const me = useMe();
+  return me.data ? <Navigate to={homeFor(me.data)} replace /> : <Loading />;
+}
+
+export default function App() {
+  return (
+    <Suspense fallback={<Loading />}>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/agent/*" element={<RequireAuth><AgentRoutes /></RequireAuth>} />
+        <Route path="/portal/*" element={<RequireAuth><PortalRoutes /></RequireAuth>} />
+        <Route path="*" element={<RequireAuth><Home /></RequireAuth>} />
+      </Routes>
+    </Suspense>
+  );
+}

@@ -1,0 +1,99 @@
+// The REST API's shapes, as the SPA uses them (README.md, "Endpoints so far").
+
+export interface Person {
+  id: string;
+  email: string;
+  display_name: string;
+}
+
+export interface Me extends Person {
+  roles: string[];
+  teams: { id: string; name: string }[];
+  permissions: string[];
+  csrf_token: string;
+}
+
+export type SlaState = 'ok' | 'at_risk' | 'paused' | 'met' | 'breached';
+
+export interface SlaClock {
+  state: SlaState;
+  due_at: string | null;
+  met_at: string | null;
+  target_ms: number;
+  elapsed_ms: number;
+  remaining_ms: number;
+}
+
+export interface Sla {
+  state: SlaState;
+  paused: boolean;
+  reason: string | null;
+  policy: { id: string; name: string } | null;
+  response: SlaClock | null;
+  resolution: SlaClock | null;
+}
+
+export interface TicketSummary {
+  id: string;
+  number: string;
+  title: string;
+  status: string;
+  priority: string;
+  urgency: number | null;
+  category: string | null;
+  subcategory: string | null;
+  requester_id: string;
+  assignee_id: string | null;
+  team_id: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  sla: Sla | null;
+}
+
+export interface Ticket extends TicketSummary {
+  description: string | null;
+  requester: Person | null;
+  assignee: Person | null;
+  team: { id: string; name: string } | null;
+  custom_json: Record<string, unknown>;
+}
+
+export interface TicketPage {
+  items: TicketSummary[];
+  next_cursor: string | null;
+}
+
+export type TimelineItem =
+  | { type: 'comment'; at: string; actor: Person | null; id: string; body_md: string; is_internal: boolean }
+  | { type: 'status'; at: string; actor: Person | null; from: string | null; to: string; note: string | null };
+
+export interface WorkflowStatus {
+  key: string;
+  label: string;
+  category: 'open' | 'paused' | 'resolved' | 'closed';
+  sort_order: number;
+}
+
+export interface Workflow {
+  statuses: WorkflowStatus[];
+  transitions: { from: string; to: string }[];
+}
+
+export interface Team {
+  id: string;
+  name: string;
+}
+
+export interface User extends Person {
+  active: boolean;
+  roles: string[];
+  teams: Team[];
+}
+
+export interface SavedReply {
+  id: string;
+  title: string;
+  body_md: string;
+  shared: boolean;
+}
