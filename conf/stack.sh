@@ -423,6 +423,7 @@ cmd_init() {
 		oidc_jwks_file = $HD_VAR/oidc/jwks.json
 		oidc_refresh_seconds = $HD_OIDC_REFRESH
 		attachments_dir = $HD_VAR/attachments
+		instance_key_file = $HD_VAR/secrets/session.key
 		mail_in_url = $HD_MAIL_IN_URL
 		mail_in_user = ${HD_MAIL_IN_USER:-}
 		mail_in_password = ${HD_MAIL_IN_PASSWORD:-}

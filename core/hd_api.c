@@ -76,6 +76,10 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_EMAIL_WEBHOOK] = hd_api_email_webhook,
     [HD_ROUTE_EMAIL_QUARANTINE] = hd_api_email_quarantine,
     [HD_ROUTE_EMAIL_RETRY] = hd_api_email_retry,
+    [HD_ROUTE_MAILBOXES_LIST] = hd_api_mailboxes_list,
+    [HD_ROUTE_MAILBOXES_CREATE] = hd_api_mailboxes_create,
+    [HD_ROUTE_MAILBOXES_UPDATE] = hd_api_mailboxes_update,
+    [HD_ROUTE_MAILBOXES_DELETE] = hd_api_mailboxes_delete,
 };
 
 
@@ -401,10 +405,12 @@ hd_plan_paramf(hd_plan_t *plan, const char *fmt, ...)
 void
 hd_plan_param_bytea(hd_plan_t *plan, const unsigned char *data, size_t len)
 {
-    char    hex[2 + 2 * 64 + 1];
-    size_t  i;
+    static const char  digits[] = "0123456789abcdef";
+    char               small[2 + 2 * 64 + 1], *hex;
+    size_t             i;
 
-    if (len > 64) {
+    hex = (len <= 64) ? small : malloc(2 + 2 * len + 1);
+    if (hex == NULL) {
         plan->failed = 1;
         hd_plan_param(plan, NULL);
         return;
@@ -414,10 +420,15 @@ hd_plan_param_bytea(hd_plan_t *plan, const unsigned char *data, size_t len)
     hex[1] = 'x';
 
     for (i = 0; i < len; i++) {
-        snprintf(hex + 2 + 2 * i, 3, "%02x", data[i]);
+        hex[2 + 2 * i] = digits[data[i] >> 4];
+        hex[3 + 2 * i] = digits[data[i] & 0x0f];
     }
 
     hd_plan_paramn(plan, hex, 2 + 2 * len);
+
+    if (hex != small) {
+        free(hex);
+    }
 }
 
 

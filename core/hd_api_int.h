@@ -61,6 +61,12 @@ hd_api_rc_t hd_api_workflow_put(hd_op_t *op);
 hd_api_rc_t hd_api_email_webhook(hd_op_t *op);
 hd_api_rc_t hd_api_email_quarantine(hd_op_t *op);
 hd_api_rc_t hd_api_email_retry(hd_op_t *op);
+
+/* hd_api_mailboxes.c */
+hd_api_rc_t hd_api_mailboxes_list(hd_op_t *op);
+hd_api_rc_t hd_api_mailboxes_create(hd_op_t *op);
+hd_api_rc_t hd_api_mailboxes_update(hd_op_t *op);
+hd_api_rc_t hd_api_mailboxes_delete(hd_op_t *op);
 hd_api_rc_t hd_api_calendars_list(hd_op_t *op);
 hd_api_rc_t hd_api_calendars_create(hd_op_t *op);
 hd_api_rc_t hd_api_calendars_update(hd_op_t *op);

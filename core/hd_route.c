@@ -130,6 +130,14 @@ static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
       "email_quarantine", 0, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
     { HD_ROUTE_EMAIL_RETRY, "POST", "/api/admin/email/quarantine/{id}/retry",
       "email_retry", 0, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_MAILBOXES_LIST, "GET", "/api/admin/mailboxes",
+      "mailboxes_list", 0, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_MAILBOXES_CREATE, "POST", "/api/admin/mailboxes",
+      "mailboxes_create", HD_JSON, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_MAILBOXES_UPDATE, "PATCH", "/api/admin/mailboxes/{id}",
+      "mailboxes_update", HD_JSON, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_MAILBOXES_DELETE, "DELETE", "/api/admin/mailboxes/{id}",
+      "mailboxes_delete", 0, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
 };
 
 

@@ -28,37 +28,50 @@ create index email_inbound_received_at_idx on email_inbound (received_at)
 -- The live ticket a set of message ids belongs to: an inbound or outbound
 -- mail with one of those ids, or our own thread root
 -- "ticket-<uuid>@domain" (outbound References carry it).  The newest
--- match wins; null when none.
+-- match wins; null when none.  Outbound ids are stored in angle brackets,
+-- inbound ones without: both forms are looked up by the unique index.
+-- (plpgsql, not sql: called from plpgsql, an SQL function would be parsed
+-- and planned again on every call.)
 create function email_thread_ticket(p_ids text[]) returns uuid
-language sql stable
+language plpgsql stable
 as $$
-    select t.id
-      from (select i.ticket_id as id, i.created_at
+begin
+    -- The candidates first, then a primary-key probe of tickets each: a
+    -- join could put all tickets on the outer side of a nested loop when
+    -- the statistics lag behind a burst of new tickets.
+    return (
+        with m as materialized (
+            select i.ticket_id as id, i.created_at
               from email_inbound i
              where i.message_id = any (p_ids) and i.ticket_id is not null
             union all
             select o.ticket_id, o.created_at
               from email_outbound o
              where o.ticket_id is not null
-               and (o.message_id = any (p_ids)
-                    or btrim(o.message_id, '<>') = any (p_ids))
+               and o.message_id = any (p_ids || array(
+                       select '<' || x || '>' from unnest(p_ids) x))
             union all
             select substring(r from '^ticket-([0-9a-fA-F-]{36})@')::uuid,
                    now()
               from unnest(p_ids) r
-             where r ~ '^ticket-[0-9a-fA-F-]{36}@') m
-      join tickets t on t.id = m.id and t.deleted_at is null
-     order by m.created_at desc
-     limit 1
+             where r ~ '^ticket-[0-9a-fA-F-]{36}@')
+        select m.id
+          from m
+         where exists (select from tickets t
+                        where t.id = m.id and t.deleted_at is null)
+         order by m.created_at desc
+         limit 1);
+end
 $$;
 
 
 -- May p_user write on ticket p_ticket by mail?  Its requester, a watcher,
 -- its assignee, or anyone with a role above requester.
 create function email_may_append(p_user uuid, p_ticket uuid) returns boolean
-language sql stable
+language plpgsql stable
 as $$
-    select exists (select from tickets t
+begin
+    return exists (select from tickets t
                     where t.id = p_ticket
                       and (t.requester_id = p_user
                            or t.assignee_id = p_user))
@@ -66,7 +79,8 @@ as $$
                     where w.ticket_id = p_ticket and w.user_id = p_user)
         or exists (select from user_roles ur
                      join roles r on r.id = ur.role_id
-                    where ur.user_id = p_user and r.key <> 'requester')
+                    where ur.user_id = p_user and r.key <> 'requester');
+end
 $$;
 
 

@@ -34,6 +34,15 @@
  * tickets per sender per hour, default 20, 0 = none),
  * mail_in_max_attachment (bytes, default 25 MB) and attachments_dir (the
  * store, shared with nginx's helpdesk_attachments; enables processing).
+ * Mailboxes admins add through the API (migrations/0015_mailboxes.sql)
+ * are polled the same way: the active ones are read every few seconds
+ * (a changed version reconnects), each with its own URL, login, folders
+ * and interval; the credential is sealed in the database and opened here
+ * with the instance key (instance_key_file, the nginx module's
+ * helpdesk_session_key_file; core/hd_secret.h).  After each round of a
+ * mailbox the outcome (ok, or the error) goes to mailbox_status through
+ * mailbox_polled(), for admins to see.
+ *
  * mail_in_test_crash = stored|committed makes the process SIGKILL itself
  * right after a mail's row is stored or its ingest committed (before the
  * flag): the test suite's way to prove that a crash loses and duplicates
@@ -47,8 +56,12 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
+
+#include <cjson/cJSON.h>
 
 #include "hd_mailin.h"
+#include "hd_secret.h"
 #include "wk.h"
 #include "wk_mail.h"
 
@@ -58,6 +71,8 @@
 #define WK_MAIL_BATCH         200           /* messages per folder round */
 #define WK_MAIL_SWEEP         100           /* stored rows per round */
 #define WK_MAIL_KEYWORD       "$HelpdeskIngested"
+#define WK_MAIL_BOXES_MAX     64
+#define WK_MAIL_BOXES_EVERY   3000LL        /* ms between reads of mailboxes */
 
 
 typedef struct {
@@ -68,20 +83,36 @@ typedef struct {
     int         failing;
 } wk_mail_folder_t;
 
+/* A mailbox: the settings file's (id ""), or one from the mailboxes table. */
 typedef struct {
+    char              id[40];
+    int               version;
+    int               seen;             /* still listed on the last read */
+    char              name[256];
     char              url[1024];
-    char              user[256];
-    char              password[1024];
-    char              bearer[4096];
+    char              user[384];
+    char              password[HD_SECRET_MAX + 1];
+    char              bearer[HD_SECRET_MAX + 1];
+    char              error[512];       /* the credential would not open */
+    int               interval;         /* seconds */
+    wk_mail_folder_t  folders[WK_MAIL_FOLDERS_MAX];
+    int               nfolders;
+} wk_mailbox_t;
+
+typedef struct {
+    wk_mailbox_t      conf;             /* mail_in_url and friends */
+    wk_mailbox_t     *boxes[WK_MAIL_BOXES_MAX];
+    int               nboxes;
+    long long         boxes_at;
+    char              key_file[PATH_MAX];
+    unsigned char     key[HD_SECRET_KEY_LEN];
+    int               key_loaded;
     char              addresses[1024];
     char              store[PATH_MAX];
     char              crash[16];        /* test hook: "stored", "committed" */
-    int               interval;         /* seconds */
     int               auto_create;
     int               rate_limit;
     size_t            max_attachment;
-    wk_mail_folder_t  folders[WK_MAIL_FOLDERS_MAX];
-    int               nfolders;
     long long         sweep_at;
 } wk_mail_t;
 
@@ -125,13 +156,15 @@ wk_mail_set(const char *key, const char *v)
 #define WK_COPY(field)  snprintf(wk_mail.field, sizeof(wk_mail.field), "%s", v)
 
     if (strcmp(key, "mail_in_url") == 0) {
-        WK_COPY(url);
+        WK_COPY(conf.url);
     } else if (strcmp(key, "mail_in_user") == 0) {
-        WK_COPY(user);
+        WK_COPY(conf.user);
     } else if (strcmp(key, "mail_in_password") == 0) {
-        WK_COPY(password);
+        WK_COPY(conf.password);
     } else if (strcmp(key, "mail_in_bearer") == 0) {
-        WK_COPY(bearer);
+        WK_COPY(conf.bearer);
+    } else if (strcmp(key, "instance_key_file") == 0) {
+        WK_COPY(key_file);
     } else if (strcmp(key, "mail_in_addresses") == 0) {
         WK_COPY(addresses);
     } else if (strcmp(key, "mail_in_test_crash") == 0) {
@@ -139,7 +172,7 @@ wk_mail_set(const char *key, const char *v)
     } else if (strcmp(key, "attachments_dir") == 0) {
         WK_COPY(store);
     } else if (strcmp(key, "mail_in_interval") == 0) {
-        wk_mail.interval = atoi(v) > 0 ? atoi(v) : 60;
+        wk_mail.conf.interval = atoi(v) > 0 ? atoi(v) : 60;
     } else if (strcmp(key, "mail_in_auto_create") == 0) {
         wk_mail.auto_create = (strcmp(v, "on") == 0 || strcmp(v, "1") == 0);
     } else if (strcmp(key, "mail_in_rate_limit") == 0) {
@@ -148,15 +181,15 @@ wk_mail_set(const char *key, const char *v)
         wk_mail.max_attachment = (size_t) strtoull(v, NULL, 10);
     } else if (strcmp(key, "mail_in_folders") == 0) {
         list = strdup(v);
-        wk_mail.nfolders = 0;
-        for (tok = strtok_r(list, ",", &save);
-             tok != NULL && wk_mail.nfolders < WK_MAIL_FOLDERS_MAX;
+        wk_mail.conf.nfolders = 0;
+        for (tok = list ? strtok_r(list, ",", &save) : NULL;
+             tok != NULL && wk_mail.conf.nfolders < WK_MAIL_FOLDERS_MAX;
              tok = strtok_r(NULL, ",", &save))
         {
             tok = wk_mail_trim(tok);
             if (*tok != '\0') {
-                snprintf(wk_mail.folders[wk_mail.nfolders++].name,
-                         sizeof(wk_mail.folders[0].name), "%s", tok);
+                snprintf(wk_mail.conf.folders[wk_mail.conf.nfolders++].name,
+                         sizeof(wk_mail.conf.folders[0].name), "%s", tok);
             }
         }
         free(list);
@@ -174,7 +207,7 @@ wk_mail_in_init(const wk_config_t *cfg)
     int    i;
 
     memset(&wk_mail, 0, sizeof(wk_mail));
-    wk_mail.interval = 60;
+    wk_mail.conf.interval = 60;
     wk_mail.auto_create = 1;
     wk_mail.rate_limit = 20;
     wk_mail.max_attachment = 25 * 1024 * 1024;
@@ -191,28 +224,32 @@ wk_mail_in_init(const wk_config_t *cfg)
         fclose(fp);
     }
 
-    if (wk_mail.nfolders == 0) {
-        snprintf(wk_mail.folders[0].name, sizeof(wk_mail.folders[0].name),
-                 "INBOX");
-        wk_mail.nfolders = 1;
+    if (wk_mail.conf.nfolders == 0) {
+        snprintf(wk_mail.conf.folders[0].name,
+                 sizeof(wk_mail.conf.folders[0].name), "INBOX");
+        wk_mail.conf.nfolders = 1;
     }
 
-    for (i = 0; i < wk_mail.nfolders; i++) {
-        wk_mail.folders[i].backoff = wk_mail.interval * 1000LL;
+    for (i = 0; i < wk_mail.conf.nfolders; i++) {
+        wk_mail.conf.folders[i].backoff = wk_mail.conf.interval * 1000LL;
     }
 
-    if (wk_mail.url[0] != '\0' && wk_mail.store[0] == '\0') {
+    if (wk_mail.conf.url[0] != '\0' && wk_mail.store[0] == '\0') {
         wk_log("mail-in: mail_in_url is set but attachments_dir is not");
         return -1;
     }
 
-    if (wk_mail.url[0] != '\0') {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            wk_log("mail-in: curl_global_init failed");
-            return -1;
-        }
+    if (wk_mail.store[0] != '\0'
+        && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    {
+        wk_log("mail-in: curl_global_init failed");
+        return -1;
+    }
+
+    if (wk_mail.conf.url[0] != '\0') {
         wk_log("mail-in: polling %d folder(s) of %s every %d s",
-               wk_mail.nfolders, wk_mail.url, wk_mail.interval);
+               wk_mail.conf.nfolders, wk_mail.conf.url,
+               wk_mail.conf.interval);
     }
 
     return 0;
@@ -261,7 +298,8 @@ wk_mail_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c,
  * goes to out.  Returns 0, or -1 with the reason in err.
  */
 static int
-wk_mail_imap(wk_mail_folder_t *f, const char *suffix, const char *custom,
+wk_mail_imap(const wk_mailbox_t *mb, wk_mail_folder_t *f, const char *suffix,
+    const char *custom,
     wk_mail_buf_t *out, volatile sig_atomic_t *stop, char *err,
     size_t errlen)
 {
@@ -277,19 +315,19 @@ wk_mail_imap(wk_mail_folder_t *f, const char *suffix, const char *custom,
     }
 
     esc = curl_easy_escape(f->curl, f->name, 0);
-    snprintf(url, sizeof(url), "%s/%s%s", wk_mail.url, esc ? esc : "",
+    snprintf(url, sizeof(url), "%s/%s%s", mb->url, esc ? esc : "",
              suffix);
     curl_free(esc);
 
     cerr[0] = '\0';
     curl_easy_setopt(f->curl, CURLOPT_URL, url);
     curl_easy_setopt(f->curl, CURLOPT_PROTOCOLS_STR, "imap,imaps");
-    curl_easy_setopt(f->curl, CURLOPT_USERNAME, wk_mail.user);
-    if (wk_mail.bearer[0] != '\0') {
-        curl_easy_setopt(f->curl, CURLOPT_XOAUTH2_BEARER, wk_mail.bearer);
+    curl_easy_setopt(f->curl, CURLOPT_USERNAME, mb->user);
+    if (mb->bearer[0] != '\0') {
+        curl_easy_setopt(f->curl, CURLOPT_XOAUTH2_BEARER, mb->bearer);
         curl_easy_setopt(f->curl, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
     } else {
-        curl_easy_setopt(f->curl, CURLOPT_PASSWORD, wk_mail.password);
+        curl_easy_setopt(f->curl, CURLOPT_PASSWORD, mb->password);
     }
     curl_easy_setopt(f->curl, CURLOPT_CUSTOMREQUEST, custom);
     curl_easy_setopt(f->curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
@@ -485,20 +523,33 @@ wk_mail_uids(const char *text, unsigned long *uids, size_t max)
 }
 
 
-/* One round of folder f.  0, or -1 when the server failed (logged). */
+/*
+ * One round of folder f of mailbox mb: how many mails were taken, or -1
+ * when the database connection broke.  A server that failed is logged,
+ * backed off, and its error left in fail (else fail is left alone).
+ */
 static int
-wk_mail_folder(PGconn *conn, wk_mail_folder_t *f, volatile sig_atomic_t *stop)
+wk_mail_folder(PGconn *conn, wk_mailbox_t *mb, wk_mail_folder_t *f,
+    volatile sig_atomic_t *stop, char *fail, size_t faillen)
 {
     wk_mail_buf_t   b;
     unsigned long   uids[WK_MAIL_BATCH];
     char            err[CURL_ERROR_SIZE + 64], suffix[64], cmd[128];
+    char            label[600];
     size_t          n, i;
     int             took = 0;
+
+    /* where the mail came from, in email_inbound.mailbox and the log */
+    if (mb->id[0] == '\0') {
+        snprintf(label, sizeof(label), "%s", f->name);
+    } else {
+        snprintf(label, sizeof(label), "%s/%s", mb->name, f->name);
+    }
 
     memset(&b, 0, sizeof(b));
     b.max = 1024 * 1024;
 
-    if (wk_mail_imap(f, "", "UID SEARCH UNDELETED UNKEYWORD " WK_MAIL_KEYWORD,
+    if (wk_mail_imap(mb, f, "", "UID SEARCH UNDELETED UNKEYWORD " WK_MAIL_KEYWORD,
                      &b, stop, err, sizeof(err)) != 0)
     {
         free(b.data);
@@ -513,7 +564,7 @@ wk_mail_folder(PGconn *conn, wk_mail_folder_t *f, volatile sig_atomic_t *stop)
         b.max = (size_t) 1 << 30;
 
         snprintf(suffix, sizeof(suffix), ";UID=%lu", uids[i]);
-        if (wk_mail_imap(f, suffix, NULL, &b, stop, err, sizeof(err)) != 0) {
+        if (wk_mail_imap(mb, f, suffix, NULL, &b, stop, err, sizeof(err)) != 0) {
             free(b.data);
             goto failed;
         }
@@ -522,9 +573,9 @@ wk_mail_folder(PGconn *conn, wk_mail_folder_t *f, volatile sig_atomic_t *stop)
             continue;                   /* expunged meanwhile */
         }
 
-        if (wk_mail_take(conn, f->name, b.data, b.len) != 0) {
+        if (wk_mail_take(conn, label, b.data, b.len) != 0) {
             free(b.data);
-            return PQstatus(conn) == CONNECTION_OK ? 0 : -1;
+            return PQstatus(conn) == CONNECTION_OK ? took : -1;
         }
         free(b.data);
         wk_mail_crash_point("committed");
@@ -535,7 +586,7 @@ wk_mail_folder(PGconn *conn, wk_mail_folder_t *f, volatile sig_atomic_t *stop)
         snprintf(cmd, sizeof(cmd),
                  "UID STORE %lu +FLAGS.SILENT (\\Seen " WK_MAIL_KEYWORD ")",
                  uids[i]);
-        if (wk_mail_imap(f, "", cmd, &b, stop, err, sizeof(err)) != 0) {
+        if (wk_mail_imap(mb, f, "", cmd, &b, stop, err, sizeof(err)) != 0) {
             free(b.data);
             goto failed;
         }
@@ -544,28 +595,29 @@ wk_mail_folder(PGconn *conn, wk_mail_folder_t *f, volatile sig_atomic_t *stop)
     }
 
     if (f->failing) {
-        wk_log("mail-in: %s works again", f->name);
+        wk_log("mail-in: %s works again", label);
     }
 
     f->failing = 0;
-    f->backoff = wk_mail.interval * 1000LL;
+    f->backoff = mb->interval * 1000LL;
     f->next_at = wk_now_ms() + (n == WK_MAIL_BATCH ? 0
-                                                   : wk_mail.interval * 1000LL);
+                                                   : mb->interval * 1000LL);
     return took;
 
 failed:
 
     if (*stop) {
-        return 0;
+        return took;
     }
 
-    wk_log("mail-in: %s: %s; retrying in %lld s", f->name, err,
+    wk_log("mail-in: %s: %s; retrying in %lld s", label, err,
            f->backoff / 1000);
+    snprintf(fail, faillen, "%s: %s", f->name, err);
     f->failing = 1;
     f->next_at = wk_now_ms() + f->backoff;
     f->backoff = (f->backoff * 2 > WK_MAIL_BACKOFF_MAX)
                  ? WK_MAIL_BACKOFF_MAX : f->backoff * 2;
-    return 0;
+    return took;
 }
 
 
@@ -612,6 +664,249 @@ wk_mail_sweep(PGconn *conn)
 }
 
 
+/* Forget a mailbox's connections. */
+static void
+wk_mail_box_close(wk_mailbox_t *mb)
+{
+    int  i;
+
+    for (i = 0; i < mb->nfolders; i++) {
+        if (mb->folders[i].curl != NULL) {
+            curl_easy_cleanup(mb->folders[i].curl);
+            mb->folders[i].curl = NULL;
+        }
+    }
+}
+
+
+/* Reads instance_key_file once it is there.  1 when the key is loaded. */
+static int
+wk_mail_key(void)
+{
+    FILE    *fp;
+    size_t   n;
+
+    if (wk_mail.key_loaded || wk_mail.key_file[0] == '\0') {
+        return wk_mail.key_loaded;
+    }
+
+    fp = fopen(wk_mail.key_file, "r");
+    if (fp == NULL) {
+        return 0;
+    }
+
+    n = fread(wk_mail.key, 1, HD_SECRET_KEY_LEN, fp);
+    fclose(fp);
+
+    wk_mail.key_loaded = (n == HD_SECRET_KEY_LEN);
+    return wk_mail.key_loaded;
+}
+
+
+/*
+ * Fills mb from row i of res (id, version, name, url, username, auth,
+ * secret_sealed, folders as JSON, poll_interval_s).  A credential that
+ * does not open leaves mb->error set.
+ */
+static void
+wk_mail_box_fill(wk_mailbox_t *mb, const PGresult *res, int i)
+{
+    unsigned char  *box;
+    size_t          nbox;
+    char           *plain;
+    cJSON          *folders, *f;
+    int             oauth;
+    long            n;
+
+    memset(mb, 0, sizeof(*mb));
+    snprintf(mb->id, sizeof(mb->id), "%s", PQgetvalue(res, i, 0));
+    mb->version = atoi(PQgetvalue(res, i, 1));
+    snprintf(mb->name, sizeof(mb->name), "%s", PQgetvalue(res, i, 2));
+    snprintf(mb->url, sizeof(mb->url), "%s", PQgetvalue(res, i, 3));
+    snprintf(mb->user, sizeof(mb->user), "%s", PQgetvalue(res, i, 4));
+    oauth = strcmp(PQgetvalue(res, i, 5), "xoauth2") == 0;
+    mb->interval = atoi(PQgetvalue(res, i, 8));
+    if (mb->interval <= 0) {
+        mb->interval = 60;
+    }
+
+    folders = cJSON_Parse(PQgetvalue(res, i, 7));
+    cJSON_ArrayForEach(f, folders) {
+        if (cJSON_IsString(f) && mb->nfolders < WK_MAIL_FOLDERS_MAX) {
+            snprintf(mb->folders[mb->nfolders].name,
+                     sizeof(mb->folders[0].name), "%s", f->valuestring);
+            mb->folders[mb->nfolders++].backoff = mb->interval * 1000LL;
+        }
+    }
+    cJSON_Delete(folders);
+
+    if (PQgetisnull(res, i, 6)) {
+        return;                         /* no credential: try without */
+    }
+
+    if (!wk_mail_key()) {
+        snprintf(mb->error, sizeof(mb->error), "the worker has no instance "
+                 "key (instance_key_file) to open the credential with");
+        return;
+    }
+
+    box = PQunescapeBytea((const unsigned char *) PQgetvalue(res, i, 6),
+                          &nbox);
+    plain = malloc(nbox + 1);
+    n = (box != NULL && plain != NULL)
+        ? hd_secret_open(wk_mail.key, "mailbox", box, nbox, plain) : -1;
+    PQfreemem(box);
+
+    if (n < 0) {
+        snprintf(mb->error, sizeof(mb->error), "the credential does not "
+                 "open with this instance's key");
+    } else {
+        snprintf(oauth ? mb->bearer : mb->password, HD_SECRET_MAX + 1, "%s",
+                 plain);
+        OPENSSL_cleanse(plain, (size_t) n);
+    }
+
+    free(plain);
+}
+
+
+/*
+ * Reads the active mailboxes: new ones are added, changed ones (another
+ * version) reconnect, vanished ones are dropped.  -1 when the database
+ * failed.
+ */
+static int
+wk_mail_boxes_load(PGconn *conn)
+{
+    PGresult      *res;
+    wk_mailbox_t  *mb;
+    int            i, j, n;
+
+    res = wk_mail_sql(conn,
+        "select id, version, name, url, username, auth, secret_sealed,"
+        "       array_to_json(folders), poll_interval_s"
+        "  from mailboxes where active order by name, id", 0, NULL, 1);
+
+    if (res == NULL) {
+        return -1;
+    }
+
+    for (j = 0; j < wk_mail.nboxes; j++) {
+        wk_mail.boxes[j]->seen = 0;
+    }
+
+    n = PQntuples(res);
+    for (i = 0; i < n; i++) {
+        for (j = 0; j < wk_mail.nboxes; j++) {
+            if (strcmp(wk_mail.boxes[j]->id, PQgetvalue(res, i, 0)) == 0) {
+                break;
+            }
+        }
+
+        if (j < wk_mail.nboxes) {
+            mb = wk_mail.boxes[j];
+            if (mb->version == atoi(PQgetvalue(res, i, 1))) {
+                mb->seen = 1;
+                continue;
+            }
+            wk_mail_box_close(mb);
+            wk_log("mail-in: mailbox %s changed", mb->name);
+
+        } else if (wk_mail.nboxes < WK_MAIL_BOXES_MAX) {
+            mb = malloc(sizeof(wk_mailbox_t));
+            if (mb == NULL) {
+                break;
+            }
+            wk_mail.boxes[wk_mail.nboxes++] = mb;
+
+        } else {
+            wk_log("mail-in: more than %d mailboxes; %s is not polled",
+                   WK_MAIL_BOXES_MAX, PQgetvalue(res, i, 2));
+            continue;
+        }
+
+        wk_mail_box_fill(mb, res, i);
+        mb->seen = 1;
+        if (mb->error[0] != '\0') {
+            wk_log("mail-in: mailbox %s: %s", mb->name, mb->error);
+        } else {
+            wk_log("mail-in: polling %d folder(s) of mailbox %s (%s) "
+                   "every %d s", mb->nfolders, mb->name, mb->url,
+                   mb->interval);
+        }
+    }
+
+    PQclear(res);
+
+    for (j = 0; j < wk_mail.nboxes; /* void */ ) {
+        if (wk_mail.boxes[j]->seen) {
+            j++;
+            continue;
+        }
+        wk_log("mail-in: mailbox %s is no longer polled",
+               wk_mail.boxes[j]->name);
+        wk_mail_box_close(wk_mail.boxes[j]);
+        OPENSSL_cleanse(wk_mail.boxes[j], sizeof(wk_mailbox_t));
+        free(wk_mail.boxes[j]);
+        wk_mail.boxes[j] = wk_mail.boxes[--wk_mail.nboxes];
+    }
+
+    return 0;
+}
+
+
+/*
+ * The folders of mb whose round has come.  For a mailbox of the table the
+ * outcome is recorded (mailbox_polled).  -1 when the database broke.
+ */
+static int
+wk_mail_box_round(PGconn *conn, wk_mailbox_t *mb, volatile sig_atomic_t *stop)
+{
+    char         fail[CURL_ERROR_SIZE + 512], took_s[16];
+    const char  *params[3];
+    long long    now = wk_now_ms();
+    int          i, took = 0, n, polled = 0;
+
+    fail[0] = '\0';
+
+    for (i = 0; i < mb->nfolders && !*stop; i++) {
+        if (now < mb->folders[i].next_at) {
+            continue;
+        }
+
+        polled = 1;
+
+        if (mb->error[0] != '\0') {
+            /* a credential we cannot open: say so on the folder's round */
+            snprintf(fail, sizeof(fail), "%s", mb->error);
+            mb->folders[i].next_at = now + mb->interval * 1000LL;
+            continue;
+        }
+
+        n = wk_mail_folder(conn, mb, &mb->folders[i], stop, fail,
+                           sizeof(fail));
+        if (n < 0) {
+            return -1;
+        }
+        took += n;
+    }
+
+    if (!polled || mb->id[0] == '\0' || *stop) {
+        return 0;
+    }
+
+    snprintf(took_s, sizeof(took_s), "%d", took);
+    params[0] = mb->id;
+    params[1] = fail[0] != '\0' ? fail : NULL;
+    params[2] = took_s;
+
+    PQclear(wk_mail_sql(conn, "select mailbox_polled($1, $2, $3)", 3, params,
+                        1));
+
+    return PQstatus(conn) == CONNECTION_OK ? 0 : -1;
+}
+
+
 int
 wk_mail_in_session(PGconn *conn, volatile sig_atomic_t *stop)
 {
@@ -627,15 +922,22 @@ wk_mail_in_session(PGconn *conn, volatile sig_atomic_t *stop)
         wk_mail.sweep_at = now + (busy ? 0 : 1000);
     }
 
-    if (wk_mail.url[0] == '\0') {
-        return 0;
+    if (wk_mail.conf.url[0] != '\0'
+        && wk_mail_box_round(conn, &wk_mail.conf, stop) != 0)
+    {
+        return -1;
     }
 
-    for (i = 0; i < wk_mail.nfolders && !*stop; i++) {
-        if (wk_now_ms() >= wk_mail.folders[i].next_at) {
-            if (wk_mail_folder(conn, &wk_mail.folders[i], stop) < 0) {
-                return -1;
-            }
+    if (now >= wk_mail.boxes_at) {
+        if (wk_mail_boxes_load(conn) != 0) {
+            return PQstatus(conn) == CONNECTION_OK ? 0 : -1;
+        }
+        wk_mail.boxes_at = now + WK_MAIL_BOXES_EVERY;
+    }
+
+    for (i = 0; i < wk_mail.nboxes && !*stop; i++) {
+        if (wk_mail_box_round(conn, wk_mail.boxes[i], stop) != 0) {
+            return -1;
         }
     }
 
@@ -648,10 +950,14 @@ wk_mail_in_cleanup(void)
 {
     int  i;
 
-    for (i = 0; i < wk_mail.nfolders; i++) {
-        if (wk_mail.folders[i].curl != NULL) {
-            curl_easy_cleanup(wk_mail.folders[i].curl);
-            wk_mail.folders[i].curl = NULL;
-        }
+    wk_mail_box_close(&wk_mail.conf);
+
+    for (i = 0; i < wk_mail.nboxes; i++) {
+        wk_mail_box_close(wk_mail.boxes[i]);
+        OPENSSL_cleanse(wk_mail.boxes[i], sizeof(wk_mailbox_t));
+        free(wk_mail.boxes[i]);
     }
+
+    wk_mail.nboxes = 0;
+    OPENSSL_cleanse(wk_mail.key, sizeof(wk_mail.key));
 }

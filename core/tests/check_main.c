@@ -33,6 +33,7 @@ main(void)
     srunner_add_suite(sr, hd_tmpl_suite());
     srunner_add_suite(sr, hd_mail_suite());
     srunner_add_suite(sr, hd_mailin_suite());
+    srunner_add_suite(sr, hd_secret_suite());
 
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);

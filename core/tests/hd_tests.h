@@ -20,5 +20,6 @@ Suite *hd_sla_suite(void);
 Suite *hd_tmpl_suite(void);
 Suite *hd_mail_suite(void);
 Suite *hd_mailin_suite(void);
+Suite *hd_secret_suite(void);
 
 #endif

@@ -61,6 +61,11 @@ my @matrix = (
     [ POST  => "/api/tickets/$tk/saved-replies/$shared/render", undef, undef,         403, 200, 200, 200, 200 ],
     [ GET   => '/api/admin/email/quarantine',  undef, undef,                          403, 403, 403, 403, 200 ],
     [ POST  => "/api/admin/email/quarantine/$tk/retry", undef, undef,                 403, 403, 403, 403, 404 ],
+    [ GET   => '/api/admin/mailboxes',         undef, undef,                          403, 403, 403, 403, 200 ],
+    [ POST  => '/api/admin/mailboxes',         {},    undef,                          403, 403, 403, 403, 400 ],
+    [ PATCH => "/api/admin/mailboxes/$tk",     { name => 'x' }, { 'If-Match' => '"1"' },
+                                                                                      403, 403, 403, 403, 404 ],
+    [ DELETE => "/api/admin/mailboxes/$tk",    undef, undef,                          403, 403, 403, 403, 404 ],
 );
 
 my $tickets_now = sub { $s->psql(q{select md5(concat_ws('#', (select string_agg(t::text, ';' order by id) from tickets t),
