@@ -432,6 +432,27 @@ hd_plan_param_bytea(hd_plan_t *plan, const unsigned char *data, size_t len)
 }
 
 
+long
+hd_api_if_match(hd_op_t *op, const char *what)
+{
+    long  v;
+
+    if (op->req->if_match == NULL) {
+        hd_api_fail(op, HD_PROBLEM_PRECONDITION_REQUIRED, what, NULL);
+        return -1;
+    }
+
+    v = hd_ticket_if_match(op->req->if_match, op->req->if_match_len);
+    if (v < 0) {
+        hd_api_field_error(op, "If-Match", "If-Match is the version, "
+                           "e.g. \"3\"");
+        return -1;
+    }
+
+    return v;
+}
+
+
 hd_api_rc_t
 hd_plan_query(hd_op_t *op)
 {

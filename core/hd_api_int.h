@@ -105,6 +105,12 @@ void hd_plan_paramf(hd_plan_t *plan, const char *fmt, ...)
 void hd_plan_param_bytea(hd_plan_t *plan, const unsigned char *data,
     size_t len);
 
+/*
+ * The version the request's If-Match names ("3"), or -1 after answering
+ * 428 with detail what (no If-Match) or 400 (not a version).
+ */
+long hd_api_if_match(hd_op_t *op, const char *what);
+
 /* Checks that the plan's parameters fit; answers 500 when they did not. */
 hd_api_rc_t hd_plan_query(hd_op_t *op);
 

@@ -261,17 +261,10 @@ hd_api_mbox_save(hd_op_t *op, const hd_str_t *id)
     }
 
     if (id != NULL) {
-        if (op->req->if_match == NULL) {
-            return hd_api_fail(op, HD_PROBLEM_PRECONDITION_REQUIRED,
-                               "send If-Match with the mailbox's version",
-                               NULL);
-        }
-
-        version = hd_ticket_if_match(op->req->if_match,
-                                     op->req->if_match_len);
+        version = hd_api_if_match(op, "send If-Match with the mailbox's "
+                                  "version");
         if (version < 0) {
-            return hd_api_field_error(op, "If-Match", "If-Match is the "
-                                      "version, e.g. \"3\"");
+            return HD_API_RESPOND;
         }
     }
 

@@ -29,28 +29,6 @@ hd_api_sla_listed(hd_op_t *op, const PGresult *res)
 }
 
 
-/* The version an If-Match names, or -1 after answering 428/400. */
-static long
-hd_api_sla_if_match(hd_op_t *op, const char *what)
-{
-    long  v;
-
-    if (op->req->if_match == NULL) {
-        hd_api_fail(op, HD_PROBLEM_PRECONDITION_REQUIRED, what, NULL);
-        return -1;
-    }
-
-    v = hd_ticket_if_match(op->req->if_match, op->req->if_match_len);
-    if (v < 0) {
-        hd_api_field_error(op, "If-Match", "If-Match is the version, "
-                           "e.g. \"3\"");
-        return -1;
-    }
-
-    return v;
-}
-
-
 /* The first three parameters of a save: the caller, the id, the version
    (the last two NULL for a create). */
 static void
@@ -141,7 +119,7 @@ hd_api_calendar_save(hd_op_t *op, const hd_str_t *id)
     }
 
     if (id != NULL) {
-        version = hd_api_sla_if_match(op, "send If-Match with the "
+        version = hd_api_if_match(op, "send If-Match with the "
                                       "calendar's version");
         if (version < 0) {
             cJSON_Delete(stored);
@@ -332,7 +310,7 @@ hd_api_sla_policy_save(hd_op_t *op, const hd_str_t *id)
     }
 
     if (id != NULL) {
-        version = hd_api_sla_if_match(op, "send If-Match with the "
+        version = hd_api_if_match(op, "send If-Match with the "
                                       "policy's version");
         if (version < 0) {
             return HD_API_RESPOND;
