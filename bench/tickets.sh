@@ -15,7 +15,8 @@
 #            agent, one filter at a time, over several values of it, on one connection
 #
 #   bar 1    create req/s >= 40% of pgbench's transactions/s (median of per-round ratios)
-#   bar 2    get req/s >= 60% of readyz's (median of per-round ratios)
+#   bar 2    get req/s >= 60% of readyz's (median of per-round ratios; within a round the
+#            two are measured in the order readyz get get readyz, half the duration each)
 #   bar 3    list p95 < 30 ms for every single filter (median of the rounds' p95s)
 #
 # Builds nothing (make does). Everything listens on 127.0.0.1 in a temporary directory that is
@@ -194,9 +195,9 @@ paths_lua() {
 }
 
 # run_wrk NAME URL CONNS THREADS WARMUP DURATION [wrk options]: warm up, measure, print
-# "req/s p50_ms p95_ms p99_ms timeouts". Any status >= 400 or socket error fails the run; so
-# do timeouts, unless LIST_TIMEOUTS_OK=1 (a list page slower than wrk's --timeout is then
-# counted, and fails that filter's bar instead of the run).
+# "req/s p50_ms p95_ms p99_ms timeouts requests duration_us". Any status >= 400 or socket
+# error fails the run; so do timeouts, unless LIST_TIMEOUTS_OK=1 (a list page slower than
+# wrk's --timeout is then counted, and fails that filter's bar instead of the run).
 run_wrk() {
 	local name=$1 url=$2 conns=$3 threads=$4 warmup=$5 duration=$6 line
 	local requests took p50 p95 p99 errs status
@@ -212,7 +213,34 @@ run_wrk() {
 	[ "$errs" -eq 0 ] || die "$name: $errs socket errors/timeouts (see $TMP/$name.log)"
 	[ "$status" -eq 0 ] || die "$name: $status responses with status >= 400: not a valid run"
 	awk -v n="$requests" -v d="$took" -v a="$p50" -v b="$p95" -v c="$p99" -v t="$timeouts" \
-		'BEGIN { printf "%.1f %.3f %.3f %.3f %d\n", n / (d / 1e6), a / 1000, b / 1000, c / 1000, t }'
+		'BEGIN { printf "%.1f %.3f %.3f %.3f %d %d %d\n", n / (d / 1e6), a / 1000, b / 1000,
+			c / 1000, t, n, d }'
+}
+
+# run_pair A_NAME A_URL A_SCRIPT B_NAME B_URL B_SCRIPT [wrk options for B]: A and B
+# (CONNS, THREADS, WARMUP) measured in the order A B B A, each half of DURATION, so that a
+# drift in the machine's other load during the pair weighs on both alike. Prints A's line,
+# then B's, as run_wrk does, over both halves: req/s from the summed requests and durations,
+# the percentiles the higher of the two halves'.
+run_pair() {
+	local a_name=$1 a_url=$2 a_script=$3 b_name=$4 b_url=$5 b_script=$6 half a1 a2 b1 b2
+	shift 6
+	half=$(((DURATION + 1) / 2))
+	a1=$(run_wrk "$a_name.1" "$a_url" "$CONNS" "$THREADS" "$WARMUP" "$half" -s "$a_script")
+	b1=$(run_wrk "$b_name.1" "$b_url" "$CONNS" "$THREADS" "$WARMUP" "$half" -s "$b_script" "$@")
+	b2=$(run_wrk "$b_name.2" "$b_url" "$CONNS" "$THREADS" "$WARMUP" "$half" -s "$b_script" "$@")
+	a2=$(run_wrk "$a_name.2" "$a_url" "$CONNS" "$THREADS" "$WARMUP" "$half" -s "$a_script")
+	printf '%s\n%s\n%s\n%s\n' "$a1" "$a2" "$b1" "$b2" | awk '
+		function max(x, y) { return x > y ? x : y }
+		{ for (f = 1; f <= 7; f++) v[NR, f] = $f }
+		END {
+			for (i = 1; i <= 3; i += 2) {
+				n = v[i, 6] + v[i + 1, 6]; d = v[i, 7] + v[i + 1, 7]
+				printf "%.1f %.3f %.3f %.3f %d %d %d\n", n / (d / 1e6), max(v[i, 2], v[i + 1, 2]),
+					max(v[i, 3], v[i + 1, 3]), max(v[i, 4], v[i + 1, 4]),
+					v[i, 5] + v[i + 1, 5], n, d
+			}
+		}'
 }
 
 # run_pgbench: ticket_create()'s writes as pgbench transactions; "tps p50 p95 p99" from its
@@ -360,12 +388,11 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	# agent's and in no team: they would sit at the head of every list page's scan.
 	psql_su -c "delete from tickets where number > $SEED_LAST" -c "vacuum tickets" ||
 		die "could not remove the tickets the create measurements made"
-	say "round $round/$ROUNDS: readyz"
-	RESULTS[readyz]+="$(run_wrk readyz "$BASE/api/readyz" "$CONNS" "$THREADS" "$WARMUP" \
-		"$DURATION" -s "$TMP/report.lua")"$'\n'
-	say "round $round/$ROUNDS: get (GET /api/tickets/{id}, $N_IDS ids)"
-	RESULTS[get]+="$(run_wrk get "$BASE/" "$CONNS" "$THREADS" "$WARMUP" "$DURATION" \
-		-s "$TMP/get.lua" -H "$AUTH")"$'\n'
+	say "round $round/$ROUNDS: readyz and get (GET /api/tickets/{id}, $N_IDS ids), interleaved"
+	PAIR=$(run_pair readyz "$BASE/api/readyz" "$TMP/report.lua" get "$BASE/" "$TMP/get.lua" \
+		-H "$AUTH")
+	RESULTS[readyz]+="$(sed -n 1p <<<"$PAIR")"$'\n'
+	RESULTS[get]+="$(sed -n 2p <<<"$PAIR")"$'\n'
 	for f in "${FILTERS[@]}"; do
 		say "round $round/$ROUNDS: list, filter $f"
 		RESULTS[list-$f]+="$(LIST_TIMEOUTS_OK=1 run_wrk "list-$f" "$BASE/" "$LIST_CONNS" 1 1 \

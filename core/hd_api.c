@@ -100,6 +100,8 @@ hd_op_free(hd_op_t *op)
     op->body = NULL;
     free(op->me.teams_json);
     op->me.teams_json = NULL;
+    free(op->me.team_ids);
+    op->me.team_ids = NULL;
     memset(op->task.password, 0, sizeof(op->task.password));
 
     free(op->task.cal);
@@ -333,6 +335,7 @@ hd_plan_start(hd_plan_t *plan, const char *sql,
     plan->nparams = 0;
     plan->used = 0;
     plan->failed = 0;
+    plan->confirms = 0;
     plan->decode = decode;
     plan->on_error = NULL;
 }
@@ -779,6 +782,14 @@ hd_api_result(hd_op_t *op, const PGresult *res)
     st = res != NULL ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 
     if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+
+        if (op->plan.confirms
+            && (PQntuples(res) != 1 || PQnfields(res) < 1
+                || *PQgetvalue(res, 0, 0) != 't'))
+        {
+            return hd_api_next(op, hd_api_principal_stale(op));
+        }
+
         return hd_api_next(op, op->plan.decode(op, res));
     }
 

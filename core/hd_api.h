@@ -124,6 +124,9 @@ typedef struct {
     char        *teams_json;        /* malloc'd JSON array */
     char         credential[HD_UUID_LEN + 1];   /* session/token id */
     int64_t      authz_version;     /* users.authz_version read at */
+    char        *team_ids;          /* malloc'd uuid[] text: {id,...} */
+    int64_t      credential_expires;    /* Unix seconds when the token
+                                           expires by itself; 0: never */
 } hd_principal_t;
 
 #define HD_PLAN_MAX_PARAMS  12
@@ -147,6 +150,9 @@ typedef struct {
     char          store[HD_PLAN_STORE];         /* param text owned here */
     size_t        used;
     int           failed;                       /* a param did not fit */
+    int           confirms;     /* the statement also checks the caller's
+                                   principal: its first column says whether
+                                   it still stands (hd_api_plan_caller) */
     char         *heap[HD_PLAN_MAX_PARAMS];     /* params too long for
                                                    store, malloc'd */
     int           nheap;
@@ -218,6 +224,7 @@ struct hd_op_s {
     const hd_req_t     *req;
     hd_principal_t      me;
     int                 authenticated;
+    int                 stale;          /* times me was found outdated */
     int                 renew_session;  /* re-issue the cookie */
     hd_plan_t           plan;
     hd_resp_t           resp;

@@ -26,7 +26,8 @@
 
 /* columns of attachment_access() */
 enum {
-    HD_AA_TICKET = 0,
+    HD_AA_FRESH = 0,
+    HD_AA_TICKET,
     HD_AA_IS_REQUESTER,
     HD_AA_IS_WATCHER,
     HD_AA_IS_ASSIGNEE,
@@ -170,7 +171,7 @@ hd_api_attachments_found(hd_op_t *op, const PGresult *res)
     unsigned     rels;
     const char  *mime;
 
-    if (PQntuples(res) != 1) {
+    if (PQntuples(res) != 1 || PQgetisnull(res, 0, HD_AA_TICKET)) {
         return hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
     }
 
@@ -231,9 +232,12 @@ hd_api_attachments_get(hd_op_t *op)
     }
 
     hd_plan_start(&op->plan, "select * from attachment_access($1::uuid, "
-                  "$2::uuid)", hd_api_attachments_found);
+                  "$2::uuid, $3::bigint, $4::uuid[])",
+                  hd_api_attachments_found);
     hd_plan_paramn(&op->plan, id->data, id->len);
-    hd_plan_param(&op->plan, op->me.user_id);
+    hd_api_plan_caller(op);
+    hd_plan_param(&op->plan, op->me.team_ids != NULL ? op->me.team_ids
+                                                     : "{}");
 
     return hd_plan_query(op);
 }

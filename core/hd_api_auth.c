@@ -2,6 +2,17 @@
  * Who is calling: resolving a verified credential to a principal, local
  * login and logout.
  *
+ * A bearer token seen before by this process (an OIDC access token or a
+ * personal access token, until it expires) has its principal in the token
+ * cache (hd_tokcache.h); the database must still confirm it before
+ * anything is answered with it (principal_fresh(), 0011).  On routes marked
+ * HD_ROUTE_CONFIRMS the handler runs first: its first statement carries the
+ * check (hd_api_plan_caller), or, when it answers from memory, the answer
+ * waits for the check alone.  Elsewhere the check runs first, then the
+ * handler.  Either way a request costs the round trips it would cost with
+ * a principal already known, and a principal found outdated is resolved
+ * again and the route dispatched anew.
+ *
  * Login is four steps: look the account up; verify the password off the
  * event loop (HD_API_TASK), against a dummy hash when there is no usable
  * account so that every failure costs the same; then record the session or
@@ -28,18 +39,24 @@ static const char  hd_login_denied[] = "invalid email or password";
 enum {
     HD_P_USER_ID = 0, HD_P_EMAIL, HD_P_NAME, HD_P_LOCALE, HD_P_TZ,
     HD_P_ROLES, HD_P_TEAMS, HD_P_CREDENTIAL, HD_P_AUTHZ_VERSION,
-    HD_P_COLUMNS
+    HD_P_TEAM_IDS, HD_P_CREDENTIAL_EXPIRES, HD_P_COLUMNS
 };
+
+/*
+ * Times one request may find its caller's principal outdated before it
+ * gives up (503): each time it was resolved again in between.
+ */
+#define HD_API_STALE_MAX  2
 
 /*
  * Is a cached principal still what the database would say?  The version
  * moves with every change to what a principal is made of (0003's
- * triggers); prepared once per connection, it is one primary-key probe.
+ * triggers), and with a personal access token's revocation (0011); one
+ * primary-key probe, prepared once per connection.
  */
 static const char  hd_auth_fresh_name[] = "hd_auth_fresh";
 static const char  hd_auth_fresh_sql[] =
-    "select 1 from users where id = $1::uuid and active "
-    "and authz_version = $2::bigint";
+    "select fresh from principal_fresh($1::uuid, $2::bigint)";
 
 
 static void
@@ -71,12 +88,19 @@ hd_api_principal_load(hd_op_t *op, const PGresult *res)
     hd_copy(me->time_zone, sizeof(me->time_zone), res, HD_P_TZ);
     hd_copy(me->credential, sizeof(me->credential), res, HD_P_CREDENTIAL);
     me->roles = hd_api_roles_from_array(PQgetvalue(res, 0, HD_P_ROLES));
+    me->credential_expires = PQgetisnull(res, 0, HD_P_CREDENTIAL_EXPIRES)
+                             ? 0
+                             : strtoll(PQgetvalue(res, 0,
+                                                  HD_P_CREDENTIAL_EXPIRES),
+                                       NULL, 10);
     me->authz_version = strtoll(PQgetvalue(res, 0, HD_P_AUTHZ_VERSION),
                                 NULL, 10);
 
     free(me->teams_json);
+    free(me->team_ids);
     me->teams_json = strdup(PQgetvalue(res, 0, HD_P_TEAMS));
-    if (me->teams_json == NULL) {
+    me->team_ids = strdup(PQgetvalue(res, 0, HD_P_TEAM_IDS));
+    if (me->teams_json == NULL || me->team_ids == NULL) {
         return 0;
     }
 
@@ -88,6 +112,7 @@ hd_api_principal_load(hd_op_t *op, const PGresult *res)
 static hd_api_rc_t
 hd_api_principal_done(hd_op_t *op, const PGresult *res)
 {
+    int64_t          until;
     const hd_req_t  *req;
 
     if (!hd_api_principal_load(op, res)) {
@@ -101,6 +126,18 @@ hd_api_principal_done(hd_op_t *op, const PGresult *res)
 
     if (req->cred.kind == HD_CRED_OIDC) {
         hd_tokcache_put_principal(req->cred.token_hash, &op->me);
+
+    } else if (req->cred.kind == HD_CRED_TOKEN) {
+
+        /* its expiry is the clock's to see, as an OIDC token's exp is */
+
+        until = req->now + HD_TOKCACHE_TOKEN_TTL;
+        if (op->me.credential_expires > 0 && op->me.credential_expires < until)
+        {
+            until = op->me.credential_expires;
+        }
+
+        hd_tokcache_put_token(req->cred.token_hash, until, &op->me);
     }
 
     if (req->cred.kind == HD_CRED_SESSION
@@ -176,27 +213,76 @@ hd_api_claim_roles(hd_plan_t *plan, const hd_jwt_claims_t *claims)
 static hd_api_rc_t hd_api_principal_resolve(hd_op_t *op);
 
 
-/* The cached principal's version check answered. */
+void
+hd_api_plan_caller(hd_op_t *op)
+{
+    hd_plan_param(&op->plan, op->me.user_id);
+    hd_plan_paramf(&op->plan, "%lld", (long long) op->me.authz_version);
+    op->plan.confirms = 1;
+}
+
+
+/* The check confirmed the principal (hd_api_result() saw to it). */
 static hd_api_rc_t
 hd_api_principal_fresh(hd_op_t *op, const PGresult *res)
 {
-    if (PQntuples(res) == 1) {
-        op->authenticated = 1;
-        return hd_api_dispatch(op);
+    (void) res;
+
+    return hd_api_dispatch(op);
+}
+
+
+/* The check confirmed the principal an answer was made with. */
+static hd_api_rc_t
+hd_api_principal_confirmed(hd_op_t *op, const PGresult *res)
+{
+    (void) op;
+    (void) res;
+
+    return HD_API_RESPOND;
+}
+
+
+/* Plans the check alone, with decode as its next step. */
+static hd_api_rc_t
+hd_api_principal_check(hd_op_t *op,
+    hd_api_rc_t (*decode)(hd_op_t *op, const PGresult *res))
+{
+    hd_plan_start(&op->plan, hd_auth_fresh_sql, decode);
+    op->plan.name = hd_auth_fresh_name;
+    hd_api_plan_caller(op);
+
+    return hd_plan_query(op);
+}
+
+
+/*
+ * The handler of an HD_ROUTE_CONFIRMS route ran with a cached principal.
+ * A statement that confirms it goes as it is; an answer is held until the
+ * check confirms it; anything else (a route that did not keep its
+ * promise) is dropped, and the handler runs again after the check.
+ */
+static hd_api_rc_t
+hd_api_principal_confirm(hd_op_t *op, hd_api_rc_t rc)
+{
+    if (rc == HD_API_QUERY && op->plan.confirms) {
+        return rc;
     }
 
-    /* deactivated, or changed since: ask again in full */
+    if (rc == HD_API_RESPOND) {
+        return hd_api_principal_check(op, hd_api_principal_confirmed);
+    }
 
-    hd_tokcache_forget(op->req->cred.token_hash);
+    op->task.kind = HD_TASK_NONE;
 
-    return hd_api_principal_resolve(op);
+    return hd_api_principal_check(op, hd_api_principal_fresh);
 }
 
 
 /*
  * Asks the database whether the verified credential still stands, and who
- * it belongs to.  An OIDC token seen before by this process needs only its
- * principal's version checked.
+ * it belongs to.  A bearer token seen before by this process needs only
+ * its cached principal confirmed.
  */
 hd_api_rc_t
 hd_api_principal(hd_op_t *op)
@@ -205,15 +291,44 @@ hd_api_principal(hd_op_t *op)
 
     req = op->req;
 
-    if (req->cred.kind == HD_CRED_OIDC
+    if ((req->cred.kind == HD_CRED_OIDC || req->cred.kind == HD_CRED_TOKEN)
         && hd_tokcache_principal(req->cred.token_hash, req->now, &op->me))
     {
-        hd_plan_start(&op->plan, hd_auth_fresh_sql, hd_api_principal_fresh);
-        op->plan.name = hd_auth_fresh_name;
-        hd_plan_param(&op->plan, op->me.user_id);
-        hd_plan_paramf(&op->plan, "%lld", (long long) op->me.authz_version);
+        op->authenticated = 1;
 
-        return hd_plan_query(op);
+        if (req->match->route->flags & HD_ROUTE_CONFIRMS) {
+            return hd_api_principal_confirm(op, hd_api_dispatch(op));
+        }
+
+        return hd_api_principal_check(op, hd_api_principal_fresh);
+    }
+
+    return hd_api_principal_resolve(op);
+}
+
+
+hd_api_rc_t
+hd_api_principal_stale(hd_op_t *op)
+{
+    const hd_req_t  *req;
+
+    req = op->req;
+
+    if (req->cred.kind == HD_CRED_OIDC || req->cred.kind == HD_CRED_TOKEN) {
+        hd_tokcache_forget(req->cred.token_hash);
+    }
+
+    /* an answer made for the outdated principal does not stand either */
+
+    hd_resp_free(&op->resp);
+    memset(&op->resp, 0, sizeof(hd_resp_t));
+    op->task.kind = HD_TASK_NONE;
+    op->authenticated = 0;
+
+    if (++op->stale > HD_API_STALE_MAX) {
+        return hd_api_fail(op, HD_PROBLEM_DB_UNAVAILABLE, "the account "
+                           "changed while the request ran; try again",
+                           NULL);
     }
 
     return hd_api_principal_resolve(op);

@@ -24,6 +24,22 @@ hd_api_rc_t hd_api_login(hd_op_t *op);
 hd_api_rc_t hd_api_logout(hd_op_t *op);
 hd_api_rc_t hd_api_principal(hd_op_t *op);
 
+/*
+ * Appends the caller's principal to the plan as two parameters (user id,
+ * authz_version), for a statement that calls principal_fresh() with them
+ * and returns its answer as its first column: hd_api_result() then checks
+ * it before the plan's decode runs, and resolves the caller again when the
+ * principal no longer stands.
+ */
+void hd_api_plan_caller(hd_op_t *op);
+
+/*
+ * The caller's principal no longer stands (a statement's check said so):
+ * forgets it and resolves the credential again, which then dispatches the
+ * route anew.
+ */
+hd_api_rc_t hd_api_principal_stale(hd_op_t *op);
+
 hd_api_rc_t hd_api_me(hd_op_t *op);
 hd_api_rc_t hd_api_tokens_list(hd_op_t *op);
 hd_api_rc_t hd_api_tokens_create(hd_op_t *op);

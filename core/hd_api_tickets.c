@@ -3,9 +3,11 @@
  *
  * Every route on one ticket takes two steps.  The first loads the ticket
  * (by id or TKT-number) with the caller's relations to it
- * (ticket_access()); the RBAC policy then decides, so a ticket the caller
- * may not see answers 404 exactly like one that does not exist.  The
- * second runs the operation: a read, or one write function of
+ * (ticket_access(), which also confirms a cached principal, so a caller
+ * with a known token needs no round trip of its own); the RBAC policy then
+ * decides, so a ticket the caller may not see answers 404 exactly like one
+ * that does not exist.  GET answers with the document the first step read.
+ * Otherwise the second runs the operation: a read, or one write function of
  * migrations/0004_tickets.sql that also records status history, the audit
  * event and the outbox jobs in the same statement.  The write functions
  * answer (status, body), decoded by hd_api_envelope().
@@ -26,24 +28,119 @@
 #define HD_COMMENT_MAX_CHARS  100000
 
 
-/* columns of ticket_access() */
+/* columns of ticket_access(): the access, then the rest of the document */
 enum {
-    HD_TA_ID = 0,
+    HD_TA_FRESH = 0,
+    HD_TA_ID,
     HD_TA_VERSION,
     HD_TA_STATUS,
     HD_TA_IS_REQUESTER,
     HD_TA_IS_WATCHER,
     HD_TA_IS_ASSIGNEE,
     HD_TA_IN_TEAM,
-    HD_TA_TICKET
+    HD_TA_NUMBER,
+    HD_TA_TITLE,
+    HD_TA_PRIORITY,
+    HD_TA_URGENCY,
+    HD_TA_CATEGORY,
+    HD_TA_SUBCATEGORY,
+    HD_TA_REQUESTER_ID,
+    HD_TA_ASSIGNEE_ID,
+    HD_TA_TEAM_ID,
+    HD_TA_SOURCE,
+    HD_TA_SCHEDULED_AT,
+    HD_TA_DUE_AT,
+    HD_TA_CREATED_AT,
+    HD_TA_UPDATED_AT,
+    HD_TA_DESCRIPTION,
+    HD_TA_CUSTOM_JSON,
+    HD_TA_REQUESTER,        /* id, display_name, email */
+    HD_TA_ASSIGNEE = HD_TA_REQUESTER + 3,
+    HD_TA_TEAM = HD_TA_ASSIGNEE + 3,        /* id, name */
+    HD_TA_SLA = HD_TA_TEAM + 2,             /* ticket_sla_now()'s, below */
+    HD_TA_COLUMNS = HD_TA_SLA + 18
 };
 
-/* every route on one ticket starts with it: prepared once per connection */
+/* columns of ticket_sla_now(), from HD_TA_SLA on */
+enum {
+    HD_SLA_POLICY_ID = 0,
+    HD_SLA_POLICY_NAME,
+    HD_SLA_CALENDAR_ID,
+    HD_SLA_STATE,
+    HD_SLA_PAUSED,
+    HD_SLA_REASON,
+    HD_SLA_RESPONSE,        /* elapsed, target, remaining, due, met, state */
+    HD_SLA_RESOLUTION = HD_SLA_RESPONSE + 6
+};
+
+/*
+ * Every route on one ticket starts with ticket_access(), which also
+ * confirms the caller's principal (hd_api_plan_caller: $3, $4; $5 the
+ * caller's teams); GET reads the whole document with it.  Both are
+ * prepared once per connection.
+ *
+ *   $1 id   $2 number   $3 caller   $4 authz_version   $5 teams
+ */
+#define HD_TA_FROM                                                           \
+    " from ticket_access($1::uuid, $2::bigint, $3::uuid, $4::bigint, "       \
+    "$5::uuid[]) ta"
+
 static const char  hd_ticket_access_name[] = "hd_ticket_access";
 static const char  hd_ticket_access_sql[] =
-    "select id, version, status, is_requester, is_watcher, is_assignee, "
-    "in_team, ticket::text from ticket_access($1::uuid, $2::bigint, "
-    "$3::uuid)";
+    "select fresh, id, version, status, is_requester, is_watcher, "
+    "is_assignee, in_team" HD_TA_FROM;
+static const char  hd_ticket_get_name[] = "hd_ticket_get";
+static const char  hd_ticket_get_sql[] =
+    "select ta.*, s.*" HD_TA_FROM
+    " left join lateral ticket_sla_now(ta.id) s on true";
+
+
+/*
+ * The ticket's document as GET /api/tickets/{id} answers it, each member
+ * from a column of ticket_access(): the members of ticket_json() (0004,
+ * 0008), which the write functions answer with.  The two are kept alike by
+ * t/tickets/get_answers_the_document_the_writes_answer.t.
+ */
+typedef enum {
+    HD_TD_STRING = 0,       /* text, as a JSON string */
+    HD_TD_JSON,             /* JSON already: numbers, timestamps, jsonb */
+    HD_TD_NUMBER,           /* the ticket number, as "TKT-<n>" */
+    HD_TD_PERSON,           /* {id, display_name, email} from col on */
+    HD_TD_TEAM,             /* {id, name} from col on */
+    HD_TD_SLA               /* ticket_sla_now()'s columns from col on */
+} hd_ticket_doc_kind_t;
+
+typedef struct {
+    const char            *key;
+    int                    col;
+    hd_ticket_doc_kind_t   kind;
+} hd_ticket_doc_member_t;
+
+static const hd_ticket_doc_member_t  hd_ticket_doc[] = {
+    { "id",           HD_TA_ID,           HD_TD_STRING },
+    { "number",       HD_TA_NUMBER,       HD_TD_NUMBER },
+    { "title",        HD_TA_TITLE,        HD_TD_STRING },
+    { "status",       HD_TA_STATUS,       HD_TD_STRING },
+    { "priority",     HD_TA_PRIORITY,     HD_TD_STRING },
+    { "urgency",      HD_TA_URGENCY,      HD_TD_JSON },
+    { "category",     HD_TA_CATEGORY,     HD_TD_STRING },
+    { "subcategory",  HD_TA_SUBCATEGORY,  HD_TD_STRING },
+    { "requester_id", HD_TA_REQUESTER_ID, HD_TD_STRING },
+    { "assignee_id",  HD_TA_ASSIGNEE_ID,  HD_TD_STRING },
+    { "team_id",      HD_TA_TEAM_ID,      HD_TD_STRING },
+    { "source",       HD_TA_SOURCE,       HD_TD_STRING },
+    { "scheduled_at", HD_TA_SCHEDULED_AT, HD_TD_JSON },
+    { "due_at",       HD_TA_DUE_AT,       HD_TD_JSON },
+    { "version",      HD_TA_VERSION,      HD_TD_JSON },
+    { "created_at",   HD_TA_CREATED_AT,   HD_TD_JSON },
+    { "updated_at",   HD_TA_UPDATED_AT,   HD_TD_JSON },
+    { "sla",          HD_TA_SLA,          HD_TD_SLA },
+    { "description",  HD_TA_DESCRIPTION,  HD_TD_STRING },
+    { "custom_json",  HD_TA_CUSTOM_JSON,  HD_TD_JSON },
+    { "requester",    HD_TA_REQUESTER,    HD_TD_PERSON },
+    { "assignee",     HD_TA_ASSIGNEE,     HD_TD_PERSON },
+    { "team",         HD_TA_TEAM,         HD_TD_TEAM },
+};
 
 
 hd_api_rc_t
@@ -199,10 +296,11 @@ hd_api_ticket_allowed(hd_op_t *op, hd_rbac_action_t action)
 
 /*
  * Step one of every route on one ticket: parse the path's reference and
- * load the ticket with the caller's relations; next decides.
+ * load the ticket with the caller's relations (statement name/sql); next
+ * decides.
  */
-hd_api_rc_t
-hd_api_ticket_load(hd_op_t *op,
+static hd_api_rc_t
+hd_api_ticket_plan(hd_op_t *op, const char *name, const char *sql,
     hd_api_rc_t (*next)(hd_op_t *op, const PGresult *res))
 {
     const hd_str_t  *id;
@@ -213,8 +311,8 @@ hd_api_ticket_load(hd_op_t *op,
         return hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
     }
 
-    hd_plan_start(&op->plan, hd_ticket_access_sql, next);
-    op->plan.name = hd_ticket_access_name;
+    hd_plan_start(&op->plan, sql, next);
+    op->plan.name = name;
     hd_plan_param(&op->plan, op->u.ticket.ref.id[0]
                              ? op->u.ticket.ref.id : NULL);
 
@@ -225,9 +323,20 @@ hd_api_ticket_load(hd_op_t *op,
         hd_plan_param(&op->plan, NULL);
     }
 
-    hd_plan_param(&op->plan, op->me.user_id);
+    hd_api_plan_caller(op);
+    hd_plan_param(&op->plan, op->me.team_ids != NULL ? op->me.team_ids
+                                                     : "{}");
 
     return hd_plan_query(op);
+}
+
+
+hd_api_rc_t
+hd_api_ticket_load(hd_op_t *op,
+    hd_api_rc_t (*next)(hd_op_t *op, const PGresult *res))
+{
+    return hd_api_ticket_plan(op, hd_ticket_access_name,
+                              hd_ticket_access_sql, next);
 }
 
 
@@ -258,7 +367,7 @@ hd_api_ticket_rels(const PGresult *res, int col)
 int
 hd_api_ticket_loaded(hd_op_t *op, const PGresult *res)
 {
-    if (PQntuples(res) != 1) {
+    if (PQntuples(res) != 1 || PQgetisnull(res, 0, HD_TA_ID)) {
         hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
         return 0;
     }
@@ -337,23 +446,184 @@ hd_api_tickets_create(hd_op_t *op)
 
 /* GET /api/tickets/{id} */
 
+/* Column col of row 0 as a JSON string, or null. */
+static void
+hd_api_ticket_string(hd_buf_t *b, const PGresult *res, int col)
+{
+    if (PQgetisnull(res, 0, col)) {
+        hd_buf_adds(b, "null");
+        return;
+    }
+
+    hd_buf_json_string(b, PQgetvalue(res, 0, col));
+}
+
+
+/* Column col of row 0 as it is (a number, JSON), or null. */
+static void
+hd_api_ticket_raw(hd_buf_t *b, const PGresult *res, int col)
+{
+    hd_buf_adds(b, PQgetisnull(res, 0, col) ? "null"
+                                            : PQgetvalue(res, 0, col));
+}
+
+
+/*
+ * One clock of the sla member, {elapsed_ms, target_ms, remaining_ms,
+ * due_at, met_at, state}, from six columns from col on.
+ */
+static void
+hd_api_ticket_sla_part(hd_buf_t *b, const PGresult *res, int col)
+{
+    static const char *const  keys[] = {
+        "elapsed_ms", "target_ms", "remaining_ms", "due_at", "met_at"
+    };
+    size_t                    i;
+
+    hd_buf_adds(b, "{");
+
+    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        hd_buf_json_key(b, keys[i]);
+        hd_api_ticket_raw(b, res, col + i);
+        hd_buf_adds(b, ",");
+    }
+
+    hd_buf_json_key(b, "state");
+    hd_api_ticket_string(b, res, col + 5);
+    hd_buf_adds(b, "}");
+}
+
+
+/*
+ * The sla member as ticket_sla_json() (0010) shows it, from
+ * ticket_sla_now()'s columns from col on (the first is not null).
+ */
+static void
+hd_api_ticket_sla(hd_buf_t *b, const PGresult *res, int col)
+{
+    hd_buf_adds(b, "{");
+    hd_buf_json_key(b, "policy");
+    hd_buf_adds(b, "{");
+    hd_buf_json_key(b, "id");
+    hd_api_ticket_string(b, res, col + HD_SLA_POLICY_ID);
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "name");
+    hd_api_ticket_string(b, res, col + HD_SLA_POLICY_NAME);
+    hd_buf_adds(b, "},");
+    hd_buf_json_key(b, "calendar_id");
+    hd_api_ticket_string(b, res, col + HD_SLA_CALENDAR_ID);
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "state");
+    hd_api_ticket_string(b, res, col + HD_SLA_STATE);
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "paused");
+    hd_buf_adds(b, *PQgetvalue(res, 0, col + HD_SLA_PAUSED) == 't'
+                   ? "true" : "false");
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "reason");
+    hd_api_ticket_string(b, res, col + HD_SLA_REASON);
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "response");
+    hd_api_ticket_sla_part(b, res, col + HD_SLA_RESPONSE);
+    hd_buf_adds(b, ",");
+    hd_buf_json_key(b, "resolution");
+    hd_api_ticket_sla_part(b, res, col + HD_SLA_RESOLUTION);
+    hd_buf_adds(b, "}");
+}
+
+
 static hd_api_rc_t
 hd_api_tickets_got(hd_op_t *op, const PGresult *res)
 {
+    int                            col;
+    size_t                         i;
+    hd_buf_t                       b;
+    const char                    *v;
+    const hd_ticket_doc_member_t  *m;
+
     if (!hd_api_ticket_loaded(op, res)
         || !hd_api_ticket_allowed(op, HD_RBAC_TICKET_READ))
     {
         return HD_API_RESPOND;
     }
 
-    return hd_api_ticket_text(op, 200, res, HD_TA_TICKET);
+    if (PQnfields(res) != HD_TA_COLUMNS) {
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
+    }
+
+    hd_buf_init(&b, 2048);
+    hd_buf_adds(&b, "{");
+
+    for (i = 0; i < sizeof(hd_ticket_doc) / sizeof(hd_ticket_doc[0]); i++) {
+        m = &hd_ticket_doc[i];
+        col = m->col;
+
+        hd_buf_adds(&b, i ? "," : "");
+        hd_buf_json_key(&b, m->key);
+
+        if (PQgetisnull(res, 0, col)) {
+            hd_buf_adds(&b, "null");
+            continue;
+        }
+
+        v = PQgetvalue(res, 0, col);
+
+        switch (m->kind) {
+
+        case HD_TD_STRING:
+            hd_buf_json_string(&b, v);
+            break;
+
+        case HD_TD_JSON:
+            hd_buf_adds(&b, v);
+            break;
+
+        case HD_TD_NUMBER:
+            hd_buf_adds(&b, "\"TKT-");
+            hd_buf_adds(&b, v);
+            hd_buf_adds(&b, "\"");
+            break;
+
+        case HD_TD_PERSON:
+            hd_buf_adds(&b, "{");
+            hd_buf_json_key(&b, "id");
+            hd_buf_json_string(&b, v);
+            hd_buf_adds(&b, ",");
+            hd_buf_json_key(&b, "display_name");
+            hd_api_ticket_string(&b, res, col + 1);
+            hd_buf_adds(&b, ",");
+            hd_buf_json_key(&b, "email");
+            hd_api_ticket_string(&b, res, col + 2);
+            hd_buf_adds(&b, "}");
+            break;
+
+        case HD_TD_TEAM:
+            hd_buf_adds(&b, "{");
+            hd_buf_json_key(&b, "id");
+            hd_buf_json_string(&b, v);
+            hd_buf_adds(&b, ",");
+            hd_buf_json_key(&b, "name");
+            hd_api_ticket_string(&b, res, col + 1);
+            hd_buf_adds(&b, "}");
+            break;
+
+        case HD_TD_SLA:
+            hd_api_ticket_sla(&b, res, col);
+            break;
+        }
+    }
+
+    hd_buf_adds(&b, "}");
+
+    return hd_api_json_buf(op, 200, &b);
 }
 
 
 hd_api_rc_t
 hd_api_tickets_get(hd_op_t *op)
 {
-    return hd_api_ticket_load(op, hd_api_tickets_got);
+    return hd_api_ticket_plan(op, hd_ticket_get_name, hd_ticket_get_sql,
+                              hd_api_tickets_got);
 }
 
 

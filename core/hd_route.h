@@ -82,6 +82,11 @@ typedef enum {
 #define HD_ROUTE_TEST_ONLY  0x02    /* exists only in test mode */
 #define HD_ROUTE_PUBLIC     0x04    /* needs no principal */
 #define HD_ROUTE_UPLOAD     0x08    /* takes a file: nginx spools the body */
+#define HD_ROUTE_CONFIRMS   0x10    /* the handler answers from memory or
+                                       first sends a statement that also
+                                       confirms a cached principal, so it
+                                       may run before that is confirmed
+                                       (hd_api_auth.c) */
 
 typedef struct {
     hd_route_id_t   id;

@@ -12,9 +12,10 @@ typedef struct {
     unsigned char    key[HD_TOKCACHE_KEY];
     uint64_t         generation;
     int64_t          valid_until;       /* 0: free slot */
+    int              has_claims;        /* an OIDC token's */
     hd_jwt_claims_t  claims;
     int              has_principal;
-    hd_principal_t   me;                /* me.teams_json malloc'd */
+    hd_principal_t   me;                /* its two strings malloc'd */
 } hd_tokcache_slot_t;
 
 
@@ -66,7 +67,37 @@ static void
 hd_tokcache_clear(hd_tokcache_slot_t *s)
 {
     free(s->me.teams_json);
+    free(s->me.team_ids);
     memset(s, 0, sizeof(hd_tokcache_slot_t));
+}
+
+
+/*
+ * Copies src into *dst with strings of its own, freeing dst's old ones;
+ * 0 (dst untouched) when out of memory.
+ */
+static int
+hd_tokcache_copy(hd_principal_t *dst, const hd_principal_t *src)
+{
+    char  *teams, *ids;
+
+    teams = strdup(src->teams_json != NULL ? src->teams_json : "[]");
+    ids = strdup(src->team_ids != NULL ? src->team_ids : "{}");
+
+    if (teams == NULL || ids == NULL) {
+        free(teams);
+        free(ids);
+        return 0;
+    }
+
+    free(dst->teams_json);
+    free(dst->team_ids);
+
+    *dst = *src;
+    dst->teams_json = teams;
+    dst->team_ids = ids;
+
+    return 1;
 }
 
 
@@ -77,7 +108,7 @@ hd_tokcache_claims(const unsigned char *key, uint64_t generation,
     hd_tokcache_slot_t  *s;
 
     s = hd_tokcache_find(key, now);
-    if (s == NULL || s->generation != generation) {
+    if (s == NULL || !s->has_claims || s->generation != generation) {
         return 0;
     }
 
@@ -106,6 +137,7 @@ hd_tokcache_put_claims(const unsigned char *key, uint64_t generation,
     memcpy(s->key, key, HD_TOKCACHE_KEY);
     s->generation = generation;
     s->valid_until = valid_until;
+    s->has_claims = 1;
     s->claims = *claims;
 }
 
@@ -114,7 +146,6 @@ int
 hd_tokcache_principal(const unsigned char *key, int64_t now,
     hd_principal_t *me)
 {
-    char                *teams;
     hd_tokcache_slot_t  *s;
 
     s = hd_tokcache_find(key, now);
@@ -122,23 +153,13 @@ hd_tokcache_principal(const unsigned char *key, int64_t now,
         return 0;
     }
 
-    teams = strdup(s->me.teams_json);
-    if (teams == NULL) {
-        return 0;
-    }
-
-    free(me->teams_json);
-    *me = s->me;
-    me->teams_json = teams;
-
-    return 1;
+    return hd_tokcache_copy(me, &s->me);
 }
 
 
 void
 hd_tokcache_put_principal(const unsigned char *key, const hd_principal_t *me)
 {
-    char                *teams;
     hd_tokcache_slot_t  *s;
 
     if (hd_tokcache == NULL || me->teams_json == NULL) {
@@ -151,14 +172,35 @@ hd_tokcache_put_principal(const unsigned char *key, const hd_principal_t *me)
         return;
     }
 
-    teams = strdup(me->teams_json);
-    if (teams == NULL) {
+    if (hd_tokcache_copy(&s->me, me)) {
+        s->has_principal = 1;
+    }
+}
+
+
+void
+hd_tokcache_put_token(const unsigned char *key, int64_t valid_until,
+    const hd_principal_t *me)
+{
+    hd_tokcache_slot_t  *s;
+
+    if (valid_until <= 0 || me->teams_json == NULL) {
         return;
     }
 
-    free(s->me.teams_json);
-    s->me = *me;
-    s->me.teams_json = teams;
+    s = hd_tokcache_slot(key);
+    if (s == NULL) {
+        return;
+    }
+
+    hd_tokcache_clear(s);
+
+    if (!hd_tokcache_copy(&s->me, me)) {
+        return;
+    }
+
+    memcpy(s->key, key, HD_TOKCACHE_KEY);
+    s->valid_until = valid_until;
     s->has_principal = 1;
 }
 
@@ -191,6 +233,7 @@ hd_tokcache_free(void)
 
     for (i = 0; i < HD_TOKCACHE_SLOTS; i++) {
         free(hd_tokcache[i].me.teams_json);
+        free(hd_tokcache[i].me.team_ids);
     }
 
     free(hd_tokcache);

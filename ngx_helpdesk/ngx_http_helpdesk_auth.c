@@ -2,7 +2,9 @@
  * Credentials: what the caller presents, verified without I/O.
  *
  *   Authorization: Bearer hd_pat_…   a personal access token: hashed here,
- *                                    looked up with the operation;
+ *                                    resolved by the core (and kept in
+ *                                    the token cache, confirmed by the
+ *                                    database on every request);
  *   Authorization: Bearer <JWT>      an OIDC access token: verified against
  *                                    the issuer's keys (RS256/ES256 only);
  *   Cookie: hd_session=…             a local session token: MAC and expiry
@@ -20,6 +22,7 @@
  * a hash instead of a signature check, and a JWKS change re-verifies all.
  */
 
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -40,6 +43,10 @@ typedef struct {
 
 
 static ngx_http_helpdesk_jwks_t  ngx_http_helpdesk_jwks;     /* per worker */
+
+/* sha256, fetched once per worker: OpenSSL 3's SHA256() fetches it per call */
+static EVP_MD                   *ngx_http_helpdesk_sha256;
+static EVP_MD_CTX               *ngx_http_helpdesk_sha256_ctx;
 
 
 /*
@@ -226,6 +233,37 @@ ngx_http_helpdesk_auth_exit(void)
     hd_tokcache_free();
     hd_jwks_free(ngx_http_helpdesk_jwks.keys);
     ngx_memzero(&ngx_http_helpdesk_jwks, sizeof(ngx_http_helpdesk_jwks_t));
+
+    EVP_MD_CTX_free(ngx_http_helpdesk_sha256_ctx);
+    EVP_MD_free(ngx_http_helpdesk_sha256);
+    ngx_http_helpdesk_sha256_ctx = NULL;
+    ngx_http_helpdesk_sha256 = NULL;
+}
+
+
+/*
+ * The token cache's key for a bearer token: the sha256 of its text (so the
+ * cache never holds a token).
+ */
+static void
+ngx_http_helpdesk_token_hash(u_char *token, size_t len, u_char *hash)
+{
+    unsigned int  n;
+
+    if (ngx_http_helpdesk_sha256 == NULL) {
+        ngx_http_helpdesk_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+        ngx_http_helpdesk_sha256_ctx = EVP_MD_CTX_new();
+    }
+
+    if (ngx_http_helpdesk_sha256 == NULL
+        || ngx_http_helpdesk_sha256_ctx == NULL
+        || EVP_DigestInit_ex2(ngx_http_helpdesk_sha256_ctx,
+                              ngx_http_helpdesk_sha256, NULL) != 1
+        || EVP_DigestUpdate(ngx_http_helpdesk_sha256_ctx, token, len) != 1
+        || EVP_DigestFinal_ex(ngx_http_helpdesk_sha256_ctx, hash, &n) != 1)
+    {
+        (void) SHA256(token, len, hash);
+    }
 }
 
 
@@ -251,7 +289,7 @@ ngx_http_helpdesk_bearer_jwt(ngx_http_request_t *r,
 
     ngx_http_helpdesk_jwks_refresh(r, hmcf, 0);
 
-    SHA256(token, len, cred->token_hash);
+    ngx_http_helpdesk_token_hash(token, len, cred->token_hash);
 
     if (hd_tokcache_claims(cred->token_hash,
                            ngx_http_helpdesk_jwks.generation, ngx_time(),
@@ -388,7 +426,8 @@ ngx_http_helpdesk_credential(ngx_http_request_t *r,
                 return;
             }
 
-            SHA256(p, (size_t) (last - p), cred->token_hash);
+            ngx_http_helpdesk_token_hash(p, (size_t) (last - p),
+                                         cred->token_hash);
             cred->kind = HD_CRED_TOKEN;
             return;
         }

@@ -66,8 +66,9 @@ row(int n, const char *const *values)
 {
     int                 i;
     PGresult           *res;
-    PGresAttDesc        attrs[16];
+    PGresAttDesc        attrs[64];
 
+    ck_assert_int_le(n, (int) (sizeof(attrs) / sizeof(attrs[0])));
     memset(attrs, 0, sizeof(attrs));
     for (i = 0; i < n; i++) {
         attrs[i].name = (char *) "c";
@@ -301,16 +302,21 @@ END_TEST
 
 /* ---- callers ------------------------------------------------------------ */
 
+/* a principal row as the auth_* functions return it */
+#define HD_P_ROW  11
+
 static const char *const  agent_row[] = {
     "0190a000-0000-7000-8000-000000000001", "agent@example.com", "Agent",
-    "en", "UTC", "{agent}", "[{\"id\":\"t1\",\"name\":\"Desk\"}]",
-    "0190a000-0000-7000-8000-0000000000aa", "7"
+    "en", "UTC", "{agent}",
+    "[{\"id\":\"0190a000-0000-7000-8000-0000000000d1\",\"name\":\"Desk\"}]",
+    "0190a000-0000-7000-8000-0000000000aa", "7",
+    "{0190a000-0000-7000-8000-0000000000d1}", NULL
 };
 
 static const char *const  requester_row[] = {
     "0190a000-0000-7000-8000-000000000002", "req@example.com", "Req",
     "en", "UTC", "{requester}", "[]",
-    "0190a000-0000-7000-8000-0000000000bb", "1"
+    "0190a000-0000-7000-8000-0000000000bb", "1", "{}", NULL
 };
 
 
@@ -404,7 +410,7 @@ START_TEST(api_session_resolves_principal_then_answers_me)
     ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_session"));
     ck_assert_str_eq(f.op.plan.params[0], f.req.cred.session.sid);
 
-    res = row(9, agent_row);
+    res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
 
@@ -435,7 +441,7 @@ START_TEST(api_session_past_half_life_is_renewed)
     ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_session,
                               1700000000 + 60),
                      HD_API_QUERY);
-    res = row(9, agent_row);
+    res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
 
@@ -517,12 +523,13 @@ START_TEST(api_requester_listing_users_is_403_and_teams_hidden)
                      "\\xabababababababababababababababababababababababab"
                      "abababababababab");
 
-    res = row(9, requester_row);
+    res = row(HD_P_ROW, requester_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
     ck_assert_int_ne(f.op.resp.status, 200);
     ck_assert(f.op.resp.status == 403 || f.op.resp.status == 404);
     hd_op_free(&f.op);
+    hd_tokcache_free();
 }
 END_TEST
 
@@ -538,7 +545,7 @@ START_TEST(api_token_create_shows_token_once_and_stores_hash)
                               "{\"name\":\"ci\",\"expires_in_days\":30}",
                               as_token, 0),
                      HD_API_QUERY);
-    res = row(9, agent_row);
+    res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
 
@@ -560,6 +567,7 @@ START_TEST(api_token_create_shows_token_once_and_stores_hash)
                       7 + 43);
     cJSON_Delete(doc);
     hd_op_free(&f.op);
+    hd_tokcache_free();
 }
 END_TEST
 
@@ -573,12 +581,13 @@ START_TEST(api_token_create_rejects_unknown_fields)
                               "{\"name\":\"ci\",\"user_id\":\"someone\"}",
                               as_token, 0),
                      HD_API_QUERY);
-    res = row(9, agent_row);
+    res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 400);
     ck_assert_ptr_nonnull(strstr(f.op.resp.body, "user_id"));
     hd_op_free(&f.op);
+    hd_tokcache_free();
 }
 END_TEST
 
@@ -589,8 +598,8 @@ START_TEST(api_reply_render_fills_the_tickets_values)
     PGresult   *res;
     cJSON      *doc;
     const char *access[] = {
-        "0190a000-0000-7000-8000-0000000000f1", "3", "new", "f", "f", "t",
-        "f", "{}"
+        "t", "0190a000-0000-7000-8000-0000000000f1", "3", "new", "f", "f",
+        "t", "f"
     };
     const char *values[] = {
         "Hi {{ requester.first_name }}, {{ticket.number}} is "
@@ -604,7 +613,7 @@ START_TEST(api_reply_render_fills_the_tickets_values)
                               "0190a000-0000-7000-8000-0000000000e1/render",
                               NULL, as_token, 0),
                      HD_API_QUERY);
-    res = row(9, agent_row);
+    res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
     ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "ticket_access"));
@@ -630,6 +639,7 @@ START_TEST(api_reply_render_fills_the_tickets_values)
                      "riley@example.com");
     cJSON_Delete(doc);
     hd_op_free(&f.op);
+    hd_tokcache_free();
 }
 END_TEST
 
@@ -639,15 +649,15 @@ START_TEST(api_reply_render_of_a_hidden_reply_is_404)
     fixture_t   f;
     PGresult   *res;
     const char *access[] = {
-        "0190a000-0000-7000-8000-0000000000f1", "3", "new", "f", "f", "t",
-        "f", "{}"
+        "t", "0190a000-0000-7000-8000-0000000000f1", "3", "new", "f", "f",
+        "t", "f"
     };
 
     ck_assert_int_eq(begin_as(&f, "POST", "/api/tickets/TKT-42/saved-replies/"
                               "0190a000-0000-7000-8000-0000000000e1/render",
                               NULL, as_token, 0),
                      HD_API_QUERY);
-    res = row(9, agent_row);
+    res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
     res = row(8, access);
@@ -659,6 +669,7 @@ START_TEST(api_reply_render_of_a_hidden_reply_is_404)
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 404);
     hd_op_free(&f.op);
+    hd_tokcache_free();
 }
 END_TEST
 
@@ -674,7 +685,7 @@ START_TEST(api_reply_unknown_placeholder_is_400_before_writing)
                               "{{ticket.number}} {{ticket.nmbr}}\"}",
                               as_token, 0),
                      HD_API_QUERY);
-    res = row(9, agent_row);
+    res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 400);
@@ -690,6 +701,7 @@ START_TEST(api_reply_unknown_placeholder_is_400_before_writing)
                      5);
     cJSON_Delete(doc);
     hd_op_free(&f.op);
+    hd_tokcache_free();
 }
 END_TEST
 
@@ -706,17 +718,18 @@ START_TEST(api_reply_agent_may_not_share_or_change_shared_ones)
                               "{\"title\":\"t\",\"body_md\":\"b\","
                               "\"shared\":true}", as_token, 0),
                      HD_API_QUERY);
-    res = row(9, agent_row);
+    res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 403);
     hd_op_free(&f.op);
+    hd_tokcache_free();     /* the token is resolved again */
 
     ck_assert_int_eq(begin_as(&f, "DELETE", "/api/saved-replies/"
                               "0190a000-0000-7000-8000-0000000000e1", NULL,
                               as_token, 0),
                      HD_API_QUERY);
-    res = row(9, agent_row);
+    res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
     ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "saved_reply_access"));
@@ -726,6 +739,7 @@ START_TEST(api_reply_agent_may_not_share_or_change_shared_ones)
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 403);
     hd_op_free(&f.op);
+    hd_tokcache_free();
 }
 END_TEST
 
@@ -855,7 +869,7 @@ answer_me(fixture_t *f, PGresult *res, const char *email)
 START_TEST(api_oidc_token_seen_before_needs_only_a_version_check)
 {
     fixture_t        f;
-    const char      *one[] = { "1" };
+    const char      *fresh[] = { "t" };
     hd_principal_t   me;
 
     /* first sight: the full resolution, then the principal is kept */
@@ -864,13 +878,15 @@ START_TEST(api_oidc_token_seen_before_needs_only_a_version_check)
                               1700003600), HD_API_QUERY);
     ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_oidc"));
     ck_assert_ptr_null(f.op.plan.name);
-    answer_me(&f, row(9, agent_row), "agent@example.com");
+    answer_me(&f, row(HD_P_ROW, agent_row), "agent@example.com");
 
     memset(&me, 0, sizeof(me));
     ck_assert(hd_tokcache_principal(f.req.cred.token_hash, 1700000000, &me));
     ck_assert_int_eq(me.authz_version, 7);
     ck_assert_str_eq(me.teams_json, agent_row[6]);
+    ck_assert_str_eq(me.team_ids, agent_row[9]);
     free(me.teams_json);
+    free(me.team_ids);
 
     /* again: one prepared probe of the user's version */
 
@@ -882,7 +898,7 @@ START_TEST(api_oidc_token_seen_before_needs_only_a_version_check)
     ck_assert_int_eq(f.op.plan.nparams, 2);
     ck_assert_str_eq(f.op.plan.params[0], agent_row[0]);
     ck_assert_str_eq(f.op.plan.params[1], "7");
-    answer_me(&f, row(1, one), "agent@example.com");
+    answer_me(&f, row(1, fresh), "agent@example.com");
 
     hd_tokcache_free();
 }
@@ -891,20 +907,21 @@ END_TEST
 
 START_TEST(api_oidc_changed_principal_is_resolved_again)
 {
-    fixture_t   f;
-    PGresult   *res;
+    fixture_t    f;
+    PGresult    *res;
+    const char  *not_fresh[] = { "f" };
 
     ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_oidc,
                               1700003600), HD_API_QUERY);
-    answer_me(&f, row(9, agent_row), "agent@example.com");
+    answer_me(&f, row(HD_P_ROW, agent_row), "agent@example.com");
 
     ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_oidc,
                               1700003600), HD_API_QUERY);
     ck_assert_str_eq(f.op.plan.name, "hd_auth_fresh");
 
-    /* the version moved (or the user was deactivated): no row */
+    /* the version moved (or the user was deactivated) */
 
-    res = empty();
+    res = row(1, not_fresh);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
     ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_oidc"));
@@ -936,7 +953,7 @@ START_TEST(api_oidc_expired_token_is_not_served_from_cache)
 
     ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_oidc,
                               1700000030), HD_API_QUERY);
-    answer_me(&f, row(9, agent_row), "agent@example.com");
+    answer_me(&f, row(HD_P_ROW, agent_row), "agent@example.com");
 
     /* valid until exp + 60 s of skew */
 
@@ -956,10 +973,366 @@ START_TEST(api_oidc_expired_token_is_not_served_from_cache)
         ck_assert(hd_tokcache_principal(f.req.cred.token_hash, 1700000089,
                                         &me));
         free(me.teams_json);
+        free(me.team_ids);
         me.teams_json = NULL;
+        me.team_ids = NULL;
         ck_assert(!hd_tokcache_principal(f.req.cred.token_hash, 1700000090,
                                          &me));
     }
+
+    hd_tokcache_free();
+}
+END_TEST
+
+
+/* ---- personal access tokens: cached principals, confirmed in the read -- */
+
+#define TICKET_ID  "0190a000-0000-7000-8000-0000000000e1"
+
+/*
+ * ticket_access()'s row with the document: fresh, the access, the rest,
+ * then ticket_sla_now()'s columns (a running clock, or all null).
+ */
+static PGresult *
+ticket_row_sla(const char *fresh, const char *in_team, int sla)
+{
+    const char  *v[] = {
+        fresh, TICKET_ID, "3", "new", "f", "f", "f", in_team,
+        "42", "Printer \"HP\" jams\n", "P3", NULL, "Printing", NULL,
+        agent_row[0], NULL, "0190a000-0000-7000-8000-0000000000d1", "web",
+        NULL, NULL, "\"2026-11-27T10:00:00.5+00:00\"",
+        "\"2026-11-27T11:00:00+00:00\"", "", "{\"asset\": \"LT-1\"}",
+        agent_row[0], "Agent", "agent@example.com",
+        NULL, NULL, NULL,
+        "0190a000-0000-7000-8000-0000000000d1", "Desk",
+        "0190a000-0000-7000-8000-0000000000c1", "P3 \"desk\"",
+        "0190a000-0000-7000-8000-0000000000c2", "at_risk", "f", NULL,
+        "2700000", "3600000", "900000", "\"2026-11-27T12:00:00+00:00\"",
+        NULL, "at_risk",
+        "2700000", "28800000", "26100000", "\"2026-11-28T10:00:00+00:00\"",
+        NULL, "ok"
+    };
+    size_t       i;
+
+    if (!sla) {
+        for (i = 32; i < sizeof(v) / sizeof(v[0]); i++) {
+            v[i] = NULL;
+        }
+    }
+
+    return row(sizeof(v) / sizeof(v[0]), v);
+}
+
+
+static PGresult *
+ticket_row(const char *fresh, const char *in_team)
+{
+    return ticket_row_sla(fresh, in_team, 1);
+}
+
+
+/* A GET of the ticket with the token: the plan it starts with. */
+static hd_api_rc_t
+get_ticket(fixture_t *f)
+{
+    return begin_as(f, "GET", "/api/tickets/" TICKET_ID, NULL, as_token, 0);
+}
+
+
+START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
+{
+    fixture_t   f;
+    PGresult   *res;
+    cJSON      *doc;
+
+    /* first sight: the token is resolved, then the ticket read */
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
+    res = row(HD_P_ROW, agent_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    hd_op_free(&f.op);
+
+    /* again: no resolution, the read carries the check */
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "ticket_access"));
+    ck_assert_int_eq(f.op.plan.nparams, 5);
+    ck_assert_str_eq(f.op.plan.params[0], TICKET_ID);
+    ck_assert_ptr_null(f.op.plan.params[1]);
+    ck_assert_str_eq(f.op.plan.params[2], agent_row[0]);    /* user */
+    ck_assert_str_eq(f.op.plan.params[3], agent_row[8]);    /* version */
+    ck_assert_str_eq(f.op.plan.params[4], agent_row[9]);    /* teams */
+
+    res = ticket_row("t", "t");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 200);
+    ck_assert_str_eq(f.op.resp.content_type, "application/json");
+
+    /* the document, as ticket_json() shows it */
+
+    doc = body_json(&f);
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "id")->valuestring, TICKET_ID);
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "number")->valuestring,
+                     "TKT-42");
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "title")->valuestring,
+                     "Printer \"HP\" jams\n");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "urgency")));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "subcategory")));
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "assignee_id")));
+    ck_assert_int_eq(cJSON_GetObjectItem(doc, "version")->valueint, 3);
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "created_at")->valuestring,
+                     "2026-11-27T10:00:00.5+00:00");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "due_at")));
+    ck_assert_str_eq(cJSON_GetObjectItem(doc, "description")->valuestring,
+                     "");
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc,
+                                                             "custom_json"),
+                                         "asset")->valuestring, "LT-1");
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc,
+                                                             "requester"),
+                                         "email")->valuestring,
+                     "agent@example.com");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "assignee")));
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "team"),
+                                         "name")->valuestring, "Desk");
+    {
+        cJSON  *sla, *part;
+
+        sla = cJSON_GetObjectItem(doc, "sla");
+        ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(sla,
+                                                                 "policy"),
+                                             "name")->valuestring,
+                         "P3 \"desk\"");
+        ck_assert_str_eq(cJSON_GetObjectItem(sla, "state")->valuestring,
+                         "at_risk");
+        ck_assert(cJSON_IsFalse(cJSON_GetObjectItem(sla, "paused")));
+        ck_assert(cJSON_IsNull(cJSON_GetObjectItem(sla, "reason")));
+        part = cJSON_GetObjectItem(sla, "response");
+        ck_assert_int_eq(cJSON_GetObjectItem(part, "remaining_ms")->valueint,
+                         900000);
+        ck_assert_str_eq(cJSON_GetObjectItem(part, "due_at")->valuestring,
+                         "2026-11-27T12:00:00+00:00");
+        ck_assert(cJSON_IsNull(cJSON_GetObjectItem(part, "met_at")));
+        ck_assert_int_eq(cJSON_GetArraySize(part), 6);
+        part = cJSON_GetObjectItem(sla, "resolution");
+        ck_assert_str_eq(cJSON_GetObjectItem(part, "state")->valuestring,
+                         "ok");
+        ck_assert_int_eq(cJSON_GetArraySize(sla), 7);
+    }
+    ck_assert_int_eq(cJSON_GetArraySize(doc), 23);
+    cJSON_Delete(doc);
+    hd_op_free(&f.op);
+
+    /* a ticket no policy applies to: sla is null */
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    res = ticket_row_sla("t", "t", 0);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 200);
+    doc = body_json(&f);
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "sla")));
+    cJSON_Delete(doc);
+    hd_op_free(&f.op);
+
+    /* until the cache lets go of it: then resolved in full again */
+
+    memset(&f, 0, sizeof(f));
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/tickets/" TICKET_ID, NULL,
+                              as_token, 0), HD_API_QUERY);
+    hd_op_free(&f.op);
+    f.req.now += HD_TOKCACHE_TOKEN_TTL;
+    hd_op_init(&f.op, &f.req);
+    ck_assert_int_eq(hd_api_begin(&f.op), HD_API_QUERY);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
+    hd_op_free(&f.op);
+
+    hd_tokcache_free();
+}
+END_TEST
+
+
+/* Resolves the token once, so that it is cached. */
+static void
+prime_token(const char *const *principal)
+{
+    fixture_t   f;
+    PGresult   *res;
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    res = row(HD_P_ROW, principal);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    hd_op_free(&f.op);
+}
+
+
+START_TEST(api_token_outdated_principal_is_resolved_and_read_again)
+{
+    fixture_t   f;
+    PGresult   *res;
+
+    prime_token(agent_row);
+
+    /* the read says the principal moved: nothing of it is used */
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    res = ticket_row("f", "t");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
+
+    /* now a requester, in no team: read again as such, and refused */
+
+    res = row(HD_P_ROW, requester_row);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    ck_assert_str_eq(f.op.plan.params[2], requester_row[0]);
+    ck_assert_str_eq(f.op.plan.params[4], "{}");
+    res = ticket_row("t", "f");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 404);
+    hd_op_free(&f.op);
+
+    hd_tokcache_free();
+}
+END_TEST
+
+
+START_TEST(api_token_revoked_after_caching_is_401_on_the_next_request)
+{
+    fixture_t    f;
+    PGresult    *res;
+    const char  *not_fresh[] = { "f" };
+
+    prime_token(agent_row);
+
+    /* /api/me answers from memory: the answer waits for the check */
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/me", NULL, as_token, 0),
+                     HD_API_QUERY);
+    ck_assert_str_eq(f.op.plan.name, "hd_auth_fresh");
+    ck_assert_int_eq(f.op.plan.nparams, 2);
+    ck_assert_str_eq(f.op.plan.params[1], agent_row[8]);
+    res = row(1, not_fresh);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
+    res = empty();
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 401);
+    ck_assert_ptr_null(strstr(f.op.resp.body, "agent@example.com"));
+    hd_op_free(&f.op);
+
+    /* nothing is left cached */
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
+    hd_op_free(&f.op);
+
+    hd_tokcache_free();
+}
+END_TEST
+
+
+START_TEST(api_cached_principal_is_confirmed_before_other_routes_run)
+{
+    fixture_t    f;
+    PGresult    *res;
+    const char  *fresh[] = { "t" };
+
+    prime_token(agent_row);
+
+    /* a route whose handler does not confirm: the check goes first */
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/teams", NULL, as_token, 0),
+                     HD_API_QUERY);
+    ck_assert_str_eq(f.op.plan.name, "hd_auth_fresh");
+    res = row(1, fresh);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_ptr_null(f.op.plan.name);
+    ck_assert_int_eq(f.op.plan.confirms, 0);
+    hd_op_free(&f.op);
+
+    /* a ticket route that answers before reading (a bad reference): the
+       answer waits for the check too */
+
+    ck_assert_int_eq(begin_as(&f, "GET", "/api/tickets/nope", NULL,
+                              as_token, 0), HD_API_QUERY);
+    ck_assert_str_eq(f.op.plan.name, "hd_auth_fresh");
+    res = row(1, fresh);
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 404);
+    hd_op_free(&f.op);
+
+    hd_tokcache_free();
+}
+END_TEST
+
+
+START_TEST(api_token_is_not_served_from_cache_past_its_expiry)
+{
+    fixture_t    f;
+    const char  *expiring[HD_P_ROW];
+
+    /* the token expires 10 s from now: the cache keeps it until then */
+
+    memcpy(expiring, agent_row, sizeof(expiring));
+    expiring[10] = "1700000010";
+    prime_token(expiring);
+
+    memset(&f, 0, sizeof(f));
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    hd_op_free(&f.op);
+
+    f.req.now = 1700000010;
+    hd_op_init(&f.op, &f.req);
+    ck_assert_int_eq(hd_api_begin(&f.op), HD_API_QUERY);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
+    hd_op_free(&f.op);
+
+    hd_tokcache_free();
+}
+END_TEST
+
+
+START_TEST(api_principal_outdated_again_and_again_is_503)
+{
+    fixture_t   f;
+    PGresult   *res;
+    int         i;
+
+    prime_token(agent_row);
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+
+    for (i = 0; i < 2; i++) {
+        res = ticket_row("f", "t");
+        ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+        PQclear(res);
+        ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
+        res = row(HD_P_ROW, agent_row);
+        ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+        PQclear(res);
+        ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    }
+
+    res = ticket_row("f", "t");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 503);
+    hd_op_free(&f.op);
 
     hd_tokcache_free();
 }
@@ -1004,6 +1377,14 @@ hd_api_suite(void)
     tcase_add_test(tc, api_roles_from_array);
     tcase_add_test(tc, api_oidc_token_seen_before_needs_only_a_version_check);
     tcase_add_test(tc, api_oidc_changed_principal_is_resolved_again);
+    tcase_add_test(tc, api_token_seen_before_reads_a_ticket_in_one_statement);
+    tcase_add_test(tc, api_token_outdated_principal_is_resolved_and_read_again);
+    tcase_add_test(tc,
+        api_token_revoked_after_caching_is_401_on_the_next_request);
+    tcase_add_test(tc,
+        api_cached_principal_is_confirmed_before_other_routes_run);
+    tcase_add_test(tc, api_token_is_not_served_from_cache_past_its_expiry);
+    tcase_add_test(tc, api_principal_outdated_again_and_again_is_503);
     tcase_add_test(tc, api_oidc_expired_token_is_not_served_from_cache);
     suite_add_tcase(s, tc);
 

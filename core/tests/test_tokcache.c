@@ -105,12 +105,55 @@ START_TEST(tokcache_principal_is_copied_and_forgotten)
     ck_assert_int_eq(out.authz_version, 42);
     ck_assert_str_eq(out.teams_json, "[{\"id\":\"t\"}]");
     ck_assert_ptr_ne(out.teams_json, teams);
+    ck_assert_str_eq(out.team_ids, "{}");
     free(out.teams_json);
+    free(out.team_ids);
     out.teams_json = NULL;
+    out.team_ids = NULL;
 
     hd_tokcache_forget(k);
     ck_assert(!hd_tokcache_principal(k, 100, &out));
     ck_assert(!hd_tokcache_claims(k, 1, 100, claims_of("x")));
+
+    hd_tokcache_free();
+}
+END_TEST
+
+
+START_TEST(tokcache_token_principal_lives_until_its_deadline)
+{
+    unsigned char    k[HD_TOKCACHE_KEY];
+    hd_principal_t   in, out;
+    hd_jwt_claims_t  c;
+
+    key_of(k, 11, 5);
+
+    memset(&in, 0, sizeof(in));
+    strcpy(in.user_id, "u-d");
+    strcpy(in.credential, "tok-1");
+    in.teams_json = (char *) "[]";
+    in.team_ids = (char *) "{a,b}";
+    hd_tokcache_put_token(k, 130, &in);
+
+    memset(&out, 0, sizeof(out));
+    ck_assert(hd_tokcache_principal(k, 129, &out));
+    ck_assert_str_eq(out.credential, "tok-1");
+    ck_assert_str_eq(out.team_ids, "{a,b}");
+    ck_assert_ptr_ne(out.team_ids, in.team_ids);
+    free(out.teams_json);
+    free(out.team_ids);
+    memset(&out, 0, sizeof(out));
+
+    ck_assert(!hd_tokcache_principal(k, 130, &out));   /* past it */
+
+    /* a token's slot holds no claims an OIDC lookup could take */
+
+    hd_tokcache_put_token(k, 200, &in);
+    ck_assert(!hd_tokcache_claims(k, 0, 100, &c));
+    ck_assert(!hd_tokcache_claims(k, 1, 100, &c));
+
+    hd_tokcache_forget(k);
+    ck_assert(!hd_tokcache_principal(k, 100, &out));
 
     hd_tokcache_free();
 }
@@ -129,6 +172,7 @@ hd_tokcache_suite(void)
     tcase_add_test(tc, tokcache_claims_hit_within_lifetime_and_generation);
     tcase_add_test(tc, tokcache_other_token_in_the_slot_is_a_miss_and_evicts);
     tcase_add_test(tc, tokcache_principal_is_copied_and_forgotten);
+    tcase_add_test(tc, tokcache_token_principal_lives_until_its_deadline);
     suite_add_tcase(s, tc);
 
     return s;
