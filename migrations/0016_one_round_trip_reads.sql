@@ -1,4 +1,4 @@
--- 0013_one_round_trip_reads: a request made with a token the worker has
+-- 0016_one_round_trip_reads: a request made with a token the worker has
 -- seen before reads one ticket in one statement.
 --
 -- The nginx module keeps the principal behind an OIDC access token or a
