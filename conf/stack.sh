@@ -28,6 +28,7 @@
 #                  with HD_OIDC_ISSUER, the web app offers single sign-on (Authorization Code + PKCE)
 #                  as this public client (scope default "openid email profile"; resource: an RFC 8707
 #                  resource indicator, when the issuer wants one); served as /app-config.json
+#   HD_SPA_ROOT    serve the web app from this directory instead of spa/dist (bench/spa_fcp.sh)
 #   HD_SLA_TICK    seconds between the worker's SLA ticks (default 60; 0: off, tests tick by hand)
 #   HD_SMTP_URL, HD_MAIL_FROM, HD_ORG_NAME, HD_SMTP_STARTTLS, HD_MAIL_RETRY, HD_AUTO_CLOSE_DAYS
 #                  outbound email settings written to helpdesk.conf (README "Email out"); with
@@ -208,6 +209,10 @@ pg_stop() {
 # ---------------------------------------------------------------------------- nginx
 
 spa_root() {
+	if [ -n "${HD_SPA_ROOT:-}" ]; then
+		echo "$HD_SPA_ROOT"
+		return
+	fi
 	if [ -f "$REPO/spa/dist/index.html" ]; then
 		echo "$REPO/spa/dist"
 		return
