@@ -30,7 +30,7 @@ MODULE     := $(BUILD)/ngx_http_helpdesk_module.so
 MOD_SRCS   := $(wildcard ngx_helpdesk/*.c ngx_helpdesk/*.h)
 
 .PHONY: all deps run reset test unit unit-asan prove prove-asan bench bench-cal bench-tickets bench-sla clean fuzz spa spa-unit
-.PHONY: bench-mail-out bench-mail-in
+.PHONY: bench-mail-out bench-mail-in bench-spa
 
 all: $(CORE_LIB) $(BUILD)/helpdesk-worker $(MODULE) spa
 
@@ -142,7 +142,7 @@ test: deps
 
 # --- benchmarks -----------------------------------------------------------
 
-bench: deps all bench-cal bench-sla bench-tickets
+bench: deps all bench-cal bench-sla bench-tickets bench-spa
 	bash bench/run.sh
 
 # Issue 4's bar on a seeded million-ticket database (bench/README.md).
@@ -163,6 +163,10 @@ $(BUILD)/bench-cal: bench/cal.c $(CORE_LIB)
 
 bench-cal: $(BUILD)/bench-cal
 	$(BUILD)/bench-cal
+
+# The queue's first contentful paint with 50 tickets, next to a static page (bench/spa_fcp.sh).
+bench-spa: all
+	bash bench/spa_fcp.sh
 
 # Outbound email messages/s into the test SMTP sink, next to raw curl (bench/mail_out.sh).
 bench-mail-out: all

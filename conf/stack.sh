@@ -29,6 +29,11 @@
 #                  HD_MAIL_IN_INTERVAL (60 s), HD_MAIL_IN_AUTO_CREATE (on), HD_MAIL_IN_RATE_LIMIT (20),
 #                  HD_MAIL_IN_MAX_ATTACHMENT (26214400 bytes), HD_MAIL_IN_ADDRESSES (our own),
 #                  HD_MAIL_IN_TEST_CRASH (tests only: stored|committed, see worker/wk_mail_in.c)
+#   HD_OIDC_SPA_CLIENT, HD_OIDC_SPA_SCOPE, HD_OIDC_SPA_RESOURCE
+#                  with HD_OIDC_ISSUER, the web app offers single sign-on (Authorization Code + PKCE)
+#                  as this public client (scope default "openid email profile"; resource: an RFC 8707
+#                  resource indicator, when the issuer wants one); served as /app-config.json
+#   HD_SPA_ROOT    serve the web app from this directory instead of spa/dist (bench/spa_fcp.sh)
 #   HD_SLA_TICK    seconds between the worker's SLA ticks (default 60; 0: off, tests tick by hand)
 #   HD_SMTP_URL, HD_MAIL_FROM, HD_ORG_NAME, HD_SMTP_STARTTLS, HD_MAIL_RETRY, HD_AUTO_CLOSE_DAYS
 #                  outbound email settings written to helpdesk.conf (README "Email out"); with
@@ -55,6 +60,9 @@ HD_OIDC_ISSUER=${HD_OIDC_ISSUER:-}
 HD_OIDC_AUDIENCE=${HD_OIDC_AUDIENCE:-helpdesk}
 HD_OIDC_ROLES_CLAIM=${HD_OIDC_ROLES_CLAIM:-roles}
 HD_OIDC_REFRESH=${HD_OIDC_REFRESH:-300}
+HD_OIDC_SPA_CLIENT=${HD_OIDC_SPA_CLIENT:-}
+HD_OIDC_SPA_SCOPE=${HD_OIDC_SPA_SCOPE:-openid email profile}
+HD_OIDC_SPA_RESOURCE=${HD_OIDC_SPA_RESOURCE:-}
 HD_SLA_TICK=${HD_SLA_TICK:-60}
 HD_PG_TEMPLATE=${HD_PG_TEMPLATE:-}
 HD_MAIL_IN_URL=${HD_MAIL_IN_URL:-}
@@ -207,6 +215,10 @@ pg_stop() {
 # ---------------------------------------------------------------------------- nginx
 
 spa_root() {
+	if [ -n "${HD_SPA_ROOT:-}" ]; then
+		echo "$HD_SPA_ROOT"
+		return
+	fi
 	if [ -f "$REPO/spa/dist/index.html" ]; then
 		echo "$REPO/spa/dist"
 		return
@@ -233,6 +245,27 @@ oidc_directives() {
 		    helpdesk_oidc_roles_claim $HD_OIDC_ROLES_CLAIM;
 		    helpdesk_oidc_jwks_file $HD_VAR/oidc/jwks.json;
 	EOF
+}
+
+# The web app's /app-config.json: the issuer and client for single sign-on (Authorization Code +
+# PKCE) when both HD_OIDC_ISSUER and HD_OIDC_SPA_CLIENT are set, else {}.
+spa_config() {
+	if [ -z "$HD_OIDC_ISSUER" ] || [ -z "$HD_OIDC_SPA_CLIENT" ]; then
+		echo '{}'
+		return
+	fi
+	local v ok='^[A-Za-z0-9 ._:/?=&%~+@-]*$'   # nothing that could end a JSON or nginx string
+	for v in "$HD_OIDC_ISSUER" "$HD_OIDC_SPA_CLIENT" "$HD_OIDC_SPA_SCOPE" "$HD_OIDC_SPA_RESOURCE"; do
+		[[ $v =~ $ok ]] || die "unsafe character in the OIDC settings: $v"
+	done
+	printf '{"oidc":{"issuer":"%s","client_id":"%s","scope":"%s","resource":"%s"}}' \
+		"$HD_OIDC_ISSUER" "$HD_OIDC_SPA_CLIENT" "$HD_OIDC_SPA_SCOPE" "$HD_OIDC_SPA_RESOURCE"
+}
+
+# The origin the web app may call besides its own: the issuer's, with single sign-on.
+spa_connect() {
+	[ -n "$HD_OIDC_ISSUER" ] && [ -n "$HD_OIDC_SPA_CLIENT" ] || return 0
+	[[ $HD_OIDC_ISSUER =~ ^(https?://[^/]+) ]] && echo "${BASH_REMATCH[1]}"
 }
 
 render_nginx_conf() {
@@ -275,6 +308,8 @@ render_nginx_conf() {
 	fi
 	conf=${conf//@LOGIN_LIMIT@/"$HD_LOGIN_LIMIT"}
 	conf=${conf//@OIDC@/"$(oidc_directives)"}
+	conf=${conf//@SPA_CONFIG@/"$(spa_config)"}
+	conf=${conf//@SPA_CONNECT@/"$(spa_connect)"}
 	if [[ $conf =~ @[A-Z_]+@ ]]; then
 		die "unreplaced placeholder ${BASH_REMATCH[0]} in $TEMPLATE"
 	fi

@@ -1,52 +1,19 @@
-// Browser flows against a running stack (started by t/spa/browser_flows.t with the demo seed):
-// Debian's Chromium driven by playwright-core. Prints one "ok - …" / "not ok - …" line per
-// check, saves screenshots of the main pages, exits 1 on any failure.
+// Browser flows against a running stack (started by t/spa/requester_and_agent_work_a_ticket_in_the_browser.t
+// with the demo seed): Debian's Chromium driven by playwright-core (helpers in lib.mjs). Prints
+// one "ok - …" / "not ok - …" line per check, saves screenshots of the main pages, runs axe-core
+// on them, exits 1 on any failure.
 //
 // usage: node e2e/run.mjs <base-url> <artifacts-dir>
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { expect, harness } from './lib.mjs';
 
-const [base, shots] = process.argv.slice(2);
-if (!base || !shots) {
-  console.error('usage: node e2e/run.mjs <base-url> <artifacts-dir>');
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
-
+const h = harness(process.argv, 'node e2e/run.mjs <base-url> <artifacts-dir>');
+const { check, shot, problems } = h;
+const browser = await h.launch();
 const PASSWORD = 'demo-password';
-let failures = 0;
-const problems = []; // CSP violations and uncaught errors, from every page
-
-async function check(name, fn) {
-  const t0 = Date.now();
-  try {
-    await fn();
-    console.log(`ok - ${name} (${Date.now() - t0} ms)`);
-  } catch (e) {
-    failures++;
-    console.log(`not ok - ${name}`);
-    console.log(`# ${String(e?.stack ?? e).split('\n').slice(0, 6).join('\n# ')}`);
-  }
-}
-
-function expect(cond, what) {
-  if (!cond) throw new Error(`expected ${what}`);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.HD_CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
 
 async function person(email, viewport = { width: 1280, height: 800 }, colorScheme = 'light') {
-  const context = await browser.newContext({ baseURL: base, viewport, colorScheme });
-  context.setDefaultTimeout(10_000);
+  const context = await h.context(email, { viewport, colorScheme });
   const page = await context.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) problems.push(`${email}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`${email}: ${e.message}`));
   await page.goto('/');
   await page.waitForURL(/\/login/);
   await signIn(page, email);
@@ -56,7 +23,7 @@ async function person(email, viewport = { width: 1280, height: 800 }, colorSchem
 async function signIn(page, email) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
@@ -70,27 +37,31 @@ async function apiCall(page, method, path, body, ifMatch) {
   return r.json();
 }
 
-const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-
-const requester = await person('requester@example.com');
-const agent = await person('agent@example.com');
+// A small PNG's worth of bytes (the server types a file by its first bytes, not its name).
+const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(2048, 7)]);
+let requester;
+let agent;
 let number;
 const tag = Date.now() % 100000;
 const title = `Printer on floor 3 jams ${tag}`;
 
 await check('login sends a requester to the portal and an agent to the console', async () => {
+  requester = await person('requester@example.com');
+  agent = await person('agent@example.com');
   expect(new URL(requester.page.url()).pathname === '/portal', `portal, got ${requester.page.url()}`);
   expect(new URL(agent.page.url()).pathname === '/agent', `console, got ${agent.page.url()}`);
 });
 
 await check('a wrong password is refused in words', async () => {
-  const ctx = await browser.newContext({ baseURL: base });
+  const ctx = await h.context('wrong password');
   const p = await ctx.newPage();
   await p.goto('/login');
+  await h.axe(p, 'the login page');
   await p.getByLabel('Email').fill('requester@example.com');
   await p.getByLabel('Password').fill('not-the-password');
-  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
   await p.getByRole('alert').filter({ hasText: 'do not match an account' }).waitFor();
+  await h.axe(p, 'the login page with its error');
   await shot(p, 'login-error');
   await ctx.close();
 });
@@ -100,15 +71,20 @@ await check('requester submits a request from the portal', async () => {
   await p.getByRole('link', { name: 'New request' }).first().click();
   await p.getByRole('button', { name: 'Submit request' }).click();
   await p.getByText('Give the ticket a short title.').waitFor();
+  await h.axe(p, 'the portal\'s new request form with a field error');
   await shot(p, 'portal-new-request-field-error');
   await p.getByLabel('Title').fill(title);
   await p.getByLabel('What happened?').fill('It jams on every second page.');
   await p.getByLabel('Category', { exact: true }).selectOption('Hardware');
   await p.getByLabel(/High/).check();
+  await p.getByLabel('Attach files').setInputFiles({ name: 'jam.png', mimeType: 'image/png', buffer: PNG });
+  await p.getByRole('list', { name: 'Files to attach' }).getByRole('button', { name: 'Remove jam.png' }).waitFor();
   await p.getByRole('button', { name: 'Submit request' }).click();
   await p.waitForURL(/\/portal\/tickets\/TKT-\d+/);
   number = p.url().match(/TKT-\d+/)[0];
   await p.getByRole('heading', { name: title }).waitFor();
+  await p.getByTestId('attachments').getByRole('link', { name: 'jam.png' }).waitFor();
+  await h.axe(p, 'the portal\'s ticket page');
   await shot(p, 'portal-ticket-new');
 });
 
@@ -117,9 +93,10 @@ await check('the agent sees it in the unassigned queue with its SLA', async () =
   await p.getByRole('tab', { name: 'Unassigned' }).click();
   const row = p.getByRole('row').filter({ hasText: title });
   await row.waitFor();
-  const sla = await row.locator('[data-sla]').getAttribute('data-sla');
+  const sla = await row.locator('[data-sla]:visible').getAttribute('data-sla');
   expect(['ok', 'at_risk', 'breached'].includes(sla), `an SLA state, got ${sla}`);
-  expect(/to response|overdue/.test(await row.locator('[data-sla]').innerText()), 'time left on the SLA badge');
+  expect(/to response|overdue/.test(await row.locator('[data-sla]:visible').innerText()), 'time left on the SLA badge');
+  await h.axe(p, 'the agent\'s queue');
   await shot(p, 'agent-queue');
 });
 
@@ -135,17 +112,52 @@ await check('the agent replies publicly with a saved reply and adds an internal 
   await p.locator('#composer').fill('Toner cartridge is counterfeit; order a new one.');
   await p.getByRole('button', { name: 'Add internal note' }).click();
   await p.locator('[data-comment="internal"]').filter({ hasText: 'counterfeit' }).waitFor();
+  await h.axe(p, 'the agent\'s ticket page');
   await shot(p, 'agent-ticket');
+});
+
+await check('the agent downloads the requester\'s file and attaches one to a Markdown reply', async () => {
+  const p = agent.page;
+  const link = p.getByTestId('attachments').getByRole('link', { name: 'jam.png' });
+  const r = await p.request.get(await link.getAttribute('href'));
+  expect(r.status() === 200, `download 200, got ${r.status()}`);
+  expect(/^attachment;/.test(r.headers()['content-disposition'] ?? ''), 'served as a download');
+  expect(Buffer.compare(await r.body(), PNG) === 0, 'the same bytes come back');
+  await p.getByRole('radio', { name: 'Public reply' }).click();
+  await p.locator('#composer').fill('Here is the **driver guide**; see step 2.\n\n<img src=x onerror="document.title=1">');
+  await p.getByLabel('Attach files').setInputFiles({ name: 'driver-guide.txt', mimeType: 'text/plain', buffer: Buffer.from('Step 1\nStep 2\n') });
+  await p.getByRole('button', { name: 'Send reply' }).click();
+  await p.getByTestId('attachments').getByRole('link', { name: 'driver-guide.txt' }).waitFor();
+  const reply = p.locator('[data-comment="public"]').filter({ hasText: 'driver guide' });
+  await reply.locator('strong', { hasText: 'driver guide' }).waitFor();
+  expect((await reply.locator('img').count()) === 0, 'no image element from the reply\'s HTML');
+  expect((await p.title()) !== '1', 'the reply\'s handler never ran');
+  await shot(p, 'agent-ticket-attachments');
 });
 
 await check('the requester sees the reply and never the internal note', async () => {
   const p = requester.page;
   await p.reload();
   await p.locator('[data-comment="public"]').filter({ hasText: 'Thanks for reaching out' }).waitFor();
+  await p.locator('[data-comment="public"] strong', { hasText: 'driver guide' }).waitFor();
+  await p.getByTestId('attachments').getByRole('link', { name: 'driver-guide.txt' }).waitFor();
   const text = await p.locator('body').innerText();
   expect(!text.includes('counterfeit'), 'no internal note text on the requester page');
   expect((await p.locator('[data-comment="internal"]').count()) === 0, 'no internal comment element');
   await shot(p, 'portal-ticket-replied');
+});
+
+await check('a file over the size limit is refused in words next to the file field', async () => {
+  const p = requester.page;
+  const form = p.getByRole('form', { name: 'Add a comment' });
+  await form.getByLabel('Attach files').setInputFiles({ name: 'huge.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1200 * 1024, 1) });
+  await form.getByRole('button', { name: 'Attach files', exact: true }).click();
+  await form.getByText('larger than the helpdesk accepts').waitFor();
+  await form.getByRole('alert').filter({ hasText: 'huge.bin was not attached' }).waitFor();
+  await shot(p, 'portal-attachment-too-large');
+  expect((await p.getByTestId('attachments').getByRole('link', { name: 'huge.bin' }).count()) === 0, 'huge.bin is not listed');
+  await form.getByRole('button', { name: 'Remove huge.bin' }).click();
+  expect((await form.getByRole('alert').count()) === 0, 'removing the file clears the error');
 });
 
 await check('the agent resolves it and the requester sees it resolved', async () => {
@@ -187,6 +199,7 @@ await check('keyboard: j/k move through the queue, Enter opens, ? / n work', asy
   await p.locator('body').click({ position: { x: 5, y: 5 } });
   await p.keyboard.press('?');
   await p.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+  await h.axe(p, 'the shortcuts dialog');
   await shot(p, 'agent-shortcuts');
   await p.keyboard.press('Escape');
   await p.keyboard.press('/');
@@ -212,6 +225,7 @@ await check('a stale edit (409) shows what changed and re-applies on request', a
   await dialog.waitFor();
   const row = dialog.getByRole('row').filter({ hasText: 'Priority' });
   expect((await row.innerText()).includes('P1'), 'the dialog names the priority change');
+  await h.axe(p, 'the conflict dialog');
   await shot(p, 'agent-conflict');
   await dialog.getByRole('button', { name: 'Re-apply my change' }).click();
   await p.getByTestId('status').filter({ hasText: 'In Progress' }).waitFor();
@@ -246,13 +260,20 @@ await check('usable at 360 px and in dark mode', async () => {
   expect(overflow <= 0, `no sideways scrolling at 360 px (overflow ${overflow}px)`);
   await shot(small.page, 'portal-360px');
   await small.page.getByRole('link', { name: 'New request' }).first().click();
+  await small.page.getByLabel('Title').waitFor();
+  expect(await small.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling of the form');
   await shot(small.page, 'portal-new-request-360px');
+  await small.page.goto(`/portal/tickets/${number}`);
+  await small.page.getByRole('heading', { name: title }).waitFor();
+  expect(await small.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways scrolling of a ticket');
+  await shot(small.page, 'portal-ticket-360px');
   await small.context.close();
   const p = agent.page;
   await p.goto('/agent?queue=all');
   await p.getByRole('button', { name: /Switch to dark mode/ }).click();
   expect(await p.evaluate(() => document.documentElement.classList.contains('dark')), 'dark class on <html>');
   await p.getByRole('row').nth(1).waitFor();
+  await h.axe(p, 'the agent\'s queue in dark mode');
   await shot(p, 'agent-queue-dark');
   const narrow = await person('agent@example.com', { width: 360, height: 740 }, 'dark'); // follows the system
   await narrow.page.goto('/agent?queue=all');
@@ -260,7 +281,16 @@ await check('usable at 360 px and in dark mode', async () => {
   expect(await narrow.page.evaluate(() => document.documentElement.classList.contains('dark')), 'dark from the system setting');
   const wide = await narrow.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(wide <= 0, `no sideways scrolling of the console at 360 px (overflow ${wide}px)`);
+  const badge = await narrow.page.getByRole('row').nth(1).locator('[data-sla]:visible').boundingBox();
+  expect(badge && badge.x + badge.width <= 360, `the SLA badge is whole on screen (right edge ${badge && badge.x + badge.width}px)`);
+  const clipped = await narrow.page.evaluate(() => [...document.querySelectorAll('tbody td')].some((td) => td.scrollWidth > td.clientWidth + 1));
+  expect(!clipped, 'no queue cell is cut off');
   await shot(narrow.page, 'agent-queue-360px-dark');
+  await narrow.page.goto(`/agent/tickets/${number}`);
+  await narrow.page.getByRole('heading', { name: title }).waitFor();
+  const wideTicket = await narrow.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(wideTicket <= 0, `no sideways scrolling of a ticket at 360 px (overflow ${wideTicket}px)`);
+  await shot(narrow.page, 'agent-ticket-360px-dark');
   await narrow.context.close();
 });
 
@@ -268,6 +298,4 @@ await check('no CSP violation or script error on any page', async () => {
   expect(problems.length === 0, `none, got:\n${problems.join('\n')}`);
 });
 
-await browser.close();
-console.log(`# screenshots: ${shots}`);
-process.exit(failures ? 1 : 0);
+await h.finish();

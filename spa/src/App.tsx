@@ -3,9 +3,11 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Route, Routes } from 'react-router-dom';
 import LoginPage from './auth/LoginPage';
+import { CALLBACK_PATH } from './auth/oidc';
 import { homeFor, RequireAuth, useMe } from './auth/session';
 import { Loading } from './ui/States';
 
+const OidcCallback = lazy(() => import('./auth/OidcCallback'));
 const AgentRoutes = lazy(() => import('./tickets/AgentRoutes'));
 const PortalRoutes = lazy(() => import('./portal/PortalRoutes'));
 
@@ -19,6 +21,7 @@ export default function App() {
     <Suspense fallback={<Loading />}>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path={CALLBACK_PATH} element={<OidcCallback />} />
         <Route path="/agent/*" element={<RequireAuth><AgentRoutes /></RequireAuth>} />
         <Route path="/portal/*" element={<RequireAuth><PortalRoutes /></RequireAuth>} />
         <Route path="*" element={<RequireAuth><Home /></RequireAuth>} />

@@ -11,7 +11,9 @@
 // listens.  Restarting it with another key set on the same port is a key
 // rotation as the helpdesk sees it.
 //
-// Clients (public, PKCE S256, redirect http://127.0.0.1/cb):
+// Clients (public, PKCE S256, redirect http://127.0.0.1/cb, and the web
+// app's http://127.0.0.1:<any port>/auth/callback, with CORS for any
+// http://127.0.0.1:<port> origin, so a test stack's SPA can sign in):
 //   helpdesk      the SPA; its ID tokens are therefore for audience
 //                 "helpdesk" too, so only their shape (nonce) tells them
 //                 from access tokens
@@ -37,6 +39,9 @@ import { readFileSync } from 'node:fs';
 import { createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 
 import Provider, { errors } from 'oidc-provider';
+
+const LOOPBACK_ORIGIN = /^http:\/\/127\.0\.0\.1:\d+$/;
+const SPA_CALLBACK = /^http:\/\/127\.0\.0\.1:\d+\/auth\/callback$/;
 
 const RESOURCES = {
   'urn:helpdesk': { audience: 'helpdesk', alg: 'RS256' },
@@ -192,6 +197,7 @@ async function serve(opt) {
     },
     scopes: ['openid', 'email', 'profile'],
     cookies: { keys: [randomBytes(32).toString('hex')] },
+    clientBasedCORS: (ctx, origin, client) => client.clientId === 'helpdesk' && LOOPBACK_ORIGIN.test(origin),
     pkce: { required: () => true },
     ttl: { AccessToken: 600, IdToken: 600, AuthorizationCode: 600 },
     interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
@@ -245,6 +251,14 @@ async function serve(opt) {
       return claims;
     },
   });
+
+  // The web app's callback on whatever loopback port the test stack listens on: the port is
+  // not compared, as RFC 8252 does for native apps' loopback redirects.
+  const registered = provider.Client.prototype.redirectUriAllowed;
+  provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(value) {
+    if (registered.call(this, value)) return true;
+    return this.clientId === 'helpdesk' && SPA_CALLBACK.test(value);
+  };
 
   provider.use(interactions(provider, accountsFile));
   provider.on('server_error', (ctx, err) => console.error('server_error', err));

@@ -1,6 +1,7 @@
 # The web app's shell is never cached and its hashed assets are cached for a year; both carry a
 # strict Content-Security-Policy (no inline script, no plugins, no framing) and nosniff; a
-# missing asset is a 404, not the app shell; the API keeps its own headers.
+# missing asset is a 404, not the app shell; the app's config (/app-config.json) is {} without
+# single sign-on; the API keeps its own headers.
 use strict;
 use warnings;
 use Test::More;
@@ -33,6 +34,13 @@ security_headers('client-side route');
 $t->get_ok($s->url($script))->status_is(200)->content_type_like(qr{javascript})
   ->header_is('Cache-Control' => 'public, max-age=31536000, immutable');
 security_headers('hashed asset');
+
+# without single sign-on the app's config is empty and its CSP lets it call this origin only
+$t->get_ok($s->url('/app-config.json'))->status_is(200)->json_is('' => {})
+  ->header_is('Cache-Control' => 'no-cache');
+security_headers('app config');
+like($t->tx->res->headers->header('Content-Security-Policy'), qr/(?:^|; )connect-src 'self' *;/,
+    'API calls to this origin only');
 
 $t->get_ok($s->url('/assets/not-a-build-file.js'))->status_is(404, 'a missing asset is a 404, not the app');
 

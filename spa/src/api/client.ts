@@ -17,10 +17,20 @@ export class ApiError extends Error {
 }
 
 let csrfToken: string | null = null;
+let bearerToken: string | null = null;
 let onUnauthorized: () => void = () => {};
 
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
+}
+
+/** An OIDC access token (src/auth/oidc.ts): sent instead of the session cookie while set. */
+export function setBearerToken(token: string | null): void {
+  bearerToken = token;
+}
+
+export function hasBearerToken(): boolean {
+  return bearerToken !== null;
 }
 
 /** Called when a request made while signed in answers 401 (the session expired). */
@@ -47,10 +57,40 @@ export function buildQuery(query: RequestOptions['query']): string {
 }
 
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
-  const method = opts.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = {};
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  return send<T>(path, opts, headers, opts.body === undefined ? undefined : JSON.stringify(opts.body));
+}
+
+/**
+ * Uploads one file as the raw request body (POST /api/tickets/{id}/attachments?filename=…): the
+ * server judges the type from the bytes, so the browser's guess is only a hint.
+ */
+/**
+ * Fetches a download (an attachment) with the bearer token and hands it to the browser as a
+ * file; with the session cookie a plain link does the same.
+ */
+export async function downloadFile(url: string, filename: string): Promise<void> {
+  const res = await fetch(url, { headers: bearerToken ? { Authorization: `Bearer ${bearerToken}` } : {}, credentials: 'omit' });
+  if (!res.ok) throw new ApiError(res.status, undefined);
+  const href = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
+export async function upload<T>(path: string, file: File): Promise<T> {
+  const headers = { 'Content-Type': file.type || 'application/octet-stream' };
+  return send<T>(path, { method: 'POST', query: { filename: file.name } }, headers, file);
+}
+
+async function send<T>(path: string, opts: RequestOptions, extra: Record<string, string>, body: BodyInit | undefined): Promise<T> {
+  const method = opts.method ?? 'GET';
+  const headers: Record<string, string> = { Accept: 'application/json', ...extra };
+  if (bearerToken) headers.Authorization = `Bearer ${bearerToken}`;
+  else if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (opts.ifMatch !== undefined) headers['If-Match'] = `"${opts.ifMatch}"`;
 
   let res: Response;
@@ -58,8 +98,8 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
     res = await fetch(`/api${path}${buildQuery(opts.query)}`, {
       method,
       headers,
-      credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      credentials: bearerToken ? 'omit' : 'same-origin',
+      body,
     });
   } catch {
     throw new ApiError(0, undefined, 'Cannot reach the helpdesk. Check your connection and try again.');

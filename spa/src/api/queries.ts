@@ -2,13 +2,14 @@
 // here; mutations invalidate by these keys.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import type { Ticket, TimelineItem, Workflow } from './types';
+import type { Attachment, Ticket, TimelineItem, Workflow } from './types';
 
 export const keys = {
   tickets: ['tickets'] as const,
   ticketList: (params: Record<string, string>) => ['tickets', 'list', params] as const,
   ticket: (id: string) => ['tickets', 'one', id] as const,
   timeline: (id: string) => ['tickets', 'timeline', id] as const,
+  attachments: (id: string) => ['tickets', 'attachments', id] as const,
   workflow: ['workflow'] as const,
   teams: ['teams'] as const,
   users: ['users'] as const,
@@ -23,6 +24,14 @@ export function useTimeline(id: string) {
   return useQuery({
     queryKey: keys.timeline(id),
     queryFn: () => api<{ items: TimelineItem[] }>(`/tickets/${encodeURIComponent(id)}/timeline`),
+    select: (d) => d.items,
+  });
+}
+
+export function useAttachments(id: string) {
+  return useQuery({
+    queryKey: keys.attachments(id),
+    queryFn: () => api<{ items: Attachment[] }>(`/tickets/${encodeURIComponent(id)}/attachments`),
     select: (d) => d.items,
   });
 }

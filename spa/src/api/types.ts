@@ -97,3 +97,17 @@ export interface SavedReply {
   body_md: string;
   shared: boolean;
 }
+
+export interface Attachment {
+  id: string;
+  ticket_id: string;
+  comment_id: string | null;
+  filename: string;
+  bytes: number;
+  mime: string;
+  sha256: string;
+  uploader: { id: string; display_name: string } | null;
+  created_at: string;
+  /** GET it to download: always served as a file (Content-Disposition: attachment). */
+  url: string;
+}

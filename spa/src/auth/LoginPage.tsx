@@ -1,7 +1,9 @@
+// The login form, and the single sign-on button when the instance is configured for OIDC.
 import { useState, type FormEvent } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router-dom';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../api/client';
+import { appConfig, startSignIn } from './oidc';
 import { homeFor, meKey, safeNext, signIn, useMe, useSessionExpired } from './session';
 import { ErrorMessage } from '../ui/States';
 import { ThemeToggle } from '../ui/theme';
@@ -15,6 +17,9 @@ export default function LoginPage() {
   const session = useSessionExpired();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const config = useQuery({ queryKey: ['app-config'], queryFn: appConfig, staleTime: Infinity });
+  const oidc = config.data?.oidc;
+  const sso = useMutation({ mutationFn: () => startSignIn(oidc!, next) });
 
   const login = useMutation({
     mutationFn: () => signIn(email.trim(), password),
@@ -48,6 +53,15 @@ export default function LoginPage() {
         <p role="status" className="mb-4 rounded-md border border-warn/40 bg-warn/10 px-3 py-2 text-sm">
           Your session expired. Sign in again to continue where you were.
         </p>
+      )}
+      {oidc && (
+        <div className="card mb-4 space-y-3 p-5">
+          <button type="button" className="btn btn-primary w-full" onClick={() => sso.mutate()} disabled={sso.isPending}>
+            {sso.isPending ? 'Opening sign-in…' : `Sign in with ${oidc.label ?? 'single sign-on'}`}
+          </button>
+          {sso.error && <ErrorMessage>The sign-in service could not be reached. Try again in a minute. ({sso.error.message})</ErrorMessage>}
+          <p className="text-center text-xs text-muted">or with a helpdesk password</p>
+        </div>
       )}
       <form onSubmit={submit} className="card space-y-4 p-5" noValidate>
         <div>

@@ -1,15 +1,18 @@
 // Who is signed in: GET /api/me through TanStack Query, sign-in and sign-out, and what happens
 // when a session expires mid-work (back to the login form, then back to where the person was).
+// The credential is the session cookie, or an OIDC access token (./oidc.ts).
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation } from 'react-router-dom';
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import type { Me } from '../api/types';
 import { Loading } from '../ui/States';
+import { forgetSignIn, restoreSignIn } from './oidc';
 
 export const meKey = ['me'] as const;
 
 async function fetchMe(): Promise<Me | null> {
+  await restoreSignIn();
   try {
     const me = await api<Me>('/me', { authProbe: true });
     setCsrfToken(me.csrf_token);
@@ -68,6 +71,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       setCsrfToken(null);
+      void forgetSignIn();
       setExpired(true);
       qc.setQueryData(meKey, null);
     });

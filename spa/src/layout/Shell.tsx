@@ -2,7 +2,8 @@
 import { useState, type ReactNode } from 'react';
 import { NavLink, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
-import { api, setCsrfToken } from '../api/client';
+import { api, hasBearerToken, setCsrfToken } from '../api/client';
+import { forgetSignIn } from '../auth/oidc';
 import { useMe } from '../auth/session';
 import { ThemeToggle } from '../ui/theme';
 
@@ -20,10 +21,14 @@ export function Shell({ nav, tools, children }: { nav: NavItem[]; tools?: ReactN
 
   const signOut = async () => {
     setLeaving(true);
-    try {
-      await api('/auth/logout', { method: 'POST', authProbe: true });
-    } catch {
-      // the session is gone either way once the cookie is refused
+    if (hasBearerToken()) {
+      await forgetSignIn(); // single sign-on: this tab forgets its token
+    } else {
+      try {
+        await api('/auth/logout', { method: 'POST', authProbe: true });
+      } catch {
+        // the session is gone either way once the cookie is refused
+      }
     }
     setCsrfToken(null);
     qc.clear();

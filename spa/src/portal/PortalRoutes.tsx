@@ -1,5 +1,6 @@
 // The requester portal: my tickets, a new request, one ticket.
 import { Route, Routes, useNavigate } from 'react-router-dom';
+import { refusedState } from '../attachments/Attachments';
 import { Shell } from '../layout/Shell';
 import { Empty } from '../ui/States';
 import { TicketForm } from '../ui/TicketForm';
@@ -12,7 +13,7 @@ function NewRequest() {
     <section className="mx-auto max-w-2xl">
       <h1 className="mb-1 text-xl font-semibold">Ask for help</h1>
       <p className="mb-4 text-sm text-muted">Tell us what is wrong; the IT team will answer here and by email.</p>
-      <TicketForm submitLabel="Submit request" onCreated={(t) => navigate(`/portal/tickets/${t.number}`, { state: { created: true } })} />
+      <TicketForm submitLabel="Submit request" onCreated={(t, refused) => navigate(`/portal/tickets/${t.number}`, { state: { created: true, refused: refusedState(refused) } })} />
     </section>
   );
 }

@@ -32,7 +32,7 @@ function QuickOpen({ inputRef }: { inputRef: React.RefObject<HTMLInputElement> }
   return (
     <form role="search" onSubmit={submit} className="relative">
       <label htmlFor="quick-open" className="sr-only">Open ticket by number</label>
-      <input id="quick-open" ref={inputRef} value={value} placeholder="Go to TKT-… ( / )"
+      <input id="quick-open" ref={inputRef} value={value} placeholder="Go to TKT-…"
         onChange={(e) => { setValue(e.target.value); setBad(false); }}
         onKeyDown={(e) => e.key === 'Escape' && inputRef.current?.blur()}
         aria-invalid={bad} aria-describedby={bad ? 'quick-open-error' : undefined}

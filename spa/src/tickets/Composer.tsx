@@ -1,7 +1,10 @@
-// Public reply or internal note, with saved replies rendered for this ticket by the server.
+// Public reply or internal note, with saved replies rendered for this ticket by the server, and
+// files attached with a public reply (an attachment is the ticket's, so the requester sees it).
 import { forwardRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { useAddComment } from '../api/queries';
+import { FilePicker } from '../attachments/Attachments';
+import { useUploadFiles, type UploadFailure } from '../attachments/upload';
 import { ErrorMessage } from '../ui/States';
 import { LockIcon } from '../ui/LockIcon';
 import { useSavedReplies } from './agentQueries';
@@ -13,7 +16,11 @@ export const Composer = forwardRef<HTMLTextAreaElement, {
 }>(function Composer({ ticketId, mode, onMode, canInternal }, ref) {
   const [body, setBody] = useState('');
   const [insertError, setInsertError] = useState<string | null>(null);
+  const [files, setFiles] = useState<File[]>([]);
+  const [failures, setFailures] = useState<UploadFailure[]>([]);
+  const [uploading, setUploading] = useState(false);
   const add = useAddComment(ticketId);
+  const uploadFiles = useUploadFiles(ticketId);
   const replies = useSavedReplies();
   const internal = mode === 'internal';
 
@@ -31,10 +38,22 @@ export const Composer = forwardRef<HTMLTextAreaElement, {
     }
   };
 
-  const submit = (e: FormEvent) => {
+  // Files first: the reply is sent only once every file is attached, so a refused file never
+  // leaves a reply that says "see attached" without it.
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    add.mutate({ body_md: body, is_internal: internal }, { onSuccess: () => setBody('') });
+    if (!internal && files.length > 0) {
+      setUploading(true);
+      const failed = await uploadFiles(files);
+      setUploading(false);
+      setFailures(failed);
+      setFiles(failed.map((f) => f.file));
+      if (failed.length > 0) return;
+    }
+    if (body.trim()) add.mutate({ body_md: body, is_internal: internal }, { onSuccess: () => setBody('') });
   };
+  const busy = add.isPending || uploading;
+  const sendable = body.trim() !== '' || (!internal && files.length > 0);
 
   return (
     <form onSubmit={submit} aria-label={internal ? 'Internal note' : 'Public reply'}
@@ -64,10 +83,18 @@ export const Composer = forwardRef<HTMLTextAreaElement, {
       <label htmlFor="composer" className="sr-only">{internal ? 'Internal note' : 'Reply to the requester'}</label>
       <textarea id="composer" ref={ref} rows={5} value={body} onChange={(e) => setBody(e.target.value)}
         className="input font-sans" placeholder={internal ? 'Write a note for the team…' : 'Write a reply to the requester…'} />
+      <div className="mt-2">
+        {internal ? (
+          <p className="text-xs text-muted">Files attached to a ticket are visible to the requester: attach them with a public reply.</p>
+        ) : (
+          <FilePicker id="reply-files" files={files} failures={failures} disabled={busy}
+            onChange={(f) => { setFiles(f); setFailures((x) => x.filter((y) => f.includes(y.file))); }} />
+        )}
+      </div>
       {(add.error || insertError) && <div className="mt-2"><ErrorMessage>{add.error?.message ?? insertError}</ErrorMessage></div>}
       <div className="mt-2 flex justify-end">
-        <button type="submit" className={internal ? 'btn border-internal-line' : 'btn btn-primary'} disabled={!body.trim() || add.isPending}>
-          {add.isPending ? 'Sending…' : internal ? 'Add internal note' : 'Send reply'}
+        <button type="submit" className={internal ? 'btn border-internal-line' : 'btn btn-primary'} disabled={!sendable || busy}>
+          {uploading ? 'Attaching…' : add.isPending ? 'Sending…' : internal ? 'Add internal note' : body.trim() || !files.length ? 'Send reply' : 'Attach files'}
         </button>
       </div>
     </form>

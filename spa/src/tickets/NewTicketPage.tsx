@@ -1,5 +1,6 @@
 // `n`: file a ticket from the console, on behalf of a requester when one is chosen.
 import { useNavigate } from 'react-router-dom';
+import { refusedState } from '../attachments/Attachments';
 import { FieldError } from '../ui/States';
 import { TicketForm } from '../ui/TicketForm';
 import { useUsers } from './agentQueries';
@@ -10,7 +11,7 @@ export default function NewTicketPage() {
   return (
     <section className="mx-auto max-w-2xl">
       <h1 className="mb-3 text-xl font-semibold">New ticket</h1>
-      <TicketForm submitLabel="Create ticket" onCreated={(t) => navigate(`/agent/tickets/${t.number}`)}
+      <TicketForm submitLabel="Create ticket" onCreated={(t, refused) => navigate(`/agent/tickets/${t.number}`, { state: { refused: refusedState(refused) } })}
         agentFields={(d, set, errors) => (
           <div className="grid gap-4 sm:grid-cols-2">
             <div>

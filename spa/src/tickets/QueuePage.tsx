@@ -121,7 +121,7 @@ export default function QueuePage() {
                 <SortHeader label="Priority" k="priority" sort={sort} onSort={(k) => set('sort', nextSort(sort, k))} className="hidden sm:table-cell" />
                 <th scope="col" className="hidden px-3 py-2 text-left font-medium lg:table-cell">Requester</th>
                 <th scope="col" className="hidden px-3 py-2 text-left font-medium lg:table-cell">Assignee</th>
-                <th scope="col" className="px-3 py-2 text-left font-medium">SLA</th>
+                <th scope="col" className="hidden px-3 py-2 text-left font-medium sm:table-cell">SLA</th>
                 <SortHeader label="Created" k="created_at" sort={sort} onSort={(k) => set('sort', nextSort(sort, k))} className="hidden md:table-cell" />
                 <SortHeader label="Updated" k="updated_at" sort={sort} onSort={(k) => set('sort', nextSort(sort, k))} className="hidden md:table-cell" />
               </tr>
@@ -133,12 +133,16 @@ export default function QueuePage() {
                   <td className="whitespace-nowrap px-3 py-2 font-mono">
                     <Link to={`/agent/tickets/${t.number}`} className="text-primary hover:underline">{t.number}</Link>
                   </td>
-                  <td className="max-w-[8rem] truncate px-3 py-2 sm:max-w-sm">{t.title}</td>
+                  <td className="px-3 py-2">
+                    {/* narrow screens: the title wraps and the SLA goes under it (no SLA column) */}
+                    <span className="block break-words sm:max-w-sm sm:truncate">{t.title}</span>
+                    <span className="mt-1 block sm:hidden"><SlaBadge sla={t.sla} /></span>
+                  </td>
                   <td className="hidden whitespace-nowrap px-3 py-2 sm:table-cell">{statusLabel(wf.data, t.status)}</td>
                   <td className="hidden px-3 py-2 sm:table-cell">{t.priority}</td>
                   <td className="hidden px-3 py-2 lg:table-cell">{names.get(t.requester_id) ?? '—'}</td>
                   <td className="hidden px-3 py-2 lg:table-cell">{t.assignee_id ? (names.get(t.assignee_id) ?? '—') : <span className="text-muted">Unassigned</span>}</td>
-                  <td className="px-3 py-2"><SlaBadge sla={t.sla} /></td>
+                  <td className="hidden px-3 py-2 sm:table-cell"><SlaBadge sla={t.sla} /></td>
                   <td className="hidden whitespace-nowrap px-3 py-2 text-muted md:table-cell">{timeAgo(t.created_at)}</td>
                   <td className="hidden whitespace-nowrap px-3 py-2 text-muted md:table-cell">{timeAgo(t.updated_at)}</td>
                 </tr>

@@ -1,7 +1,7 @@
 // One ticket in the console: editable fields, allowed transitions, assignee, timeline, reply or
 // note. Every field change is a PATCH with If-Match; a 409 opens the conflict dialog.
 import { useEffect, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api/client';
 import { allowedNext, keys, statusLabel, usePatchTicket, useTicket, useTimeline, useWorkflow, type TicketPatch } from '../api/queries';
@@ -12,6 +12,8 @@ import { ErrorMessage, Loading } from '../ui/States';
 import { Timeline } from '../ui/Timeline';
 import { formatDateTime } from '../ui/format';
 import { neighbour, useTeams, useUsers } from './agentQueries';
+import { AttachmentList, RefusedFiles, type RefusedFile } from '../attachments/Attachments';
+import { Markdown } from '../ui/Markdown';
 import { Composer, type Mode } from './Composer';
 import { ConflictDialog } from './ConflictDialog';
 import { SlaBadge } from './SlaBadge';
@@ -58,6 +60,7 @@ export default function TicketPage() {
   const { id = '' } = useParams();
   const me = useMe().data!;
   const navigate = useNavigate();
+  const refused = (useLocation().state as { refused?: RefusedFile[] } | null)?.refused;
   const qc = useQueryClient();
   const ticket = useTicket(id);
   const timeline = useTimeline(id);
@@ -121,8 +124,10 @@ export default function TicketPage() {
           <span className="text-muted">opened by {t.requester?.display_name ?? 'unknown'} · {formatDateTime(t.created_at)}</span>
         </div>
         <section className="card p-4" aria-label="Description">
-          <p className="whitespace-pre-wrap break-words text-sm">{t.description || <span className="text-muted">No description.</span>}</p>
+          {t.description ? <Markdown source={t.description} /> : <p className="text-sm text-muted">No description.</p>}
         </section>
+        <AttachmentList ticketId={t.id} />
+        <RefusedFiles files={refused} />
         <section aria-labelledby="activity">
           <h2 id="activity" className="mb-2 font-semibold">Activity</h2>
           {timeline.isPending && <Loading label="Loading activity…" />}

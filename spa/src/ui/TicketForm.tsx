@@ -1,10 +1,14 @@
 // Filing a ticket: the requester portal's form, and the console's (which adds priority and a
-// requester to file on behalf of). Field errors from the API appear under their fields.
+// requester to file on behalf of). Field errors from the API appear under their fields. Chosen
+// files are uploaded once the ticket exists; those refused are handed to onCreated, whose page
+// says so next to its own file field.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api/client';
 import { keys } from '../api/queries';
 import type { Ticket } from '../api/types';
+import { FilePicker } from '../attachments/Attachments';
+import { uploadAll, uploadOne, type UploadFailure } from '../attachments/upload';
 import { ErrorMessage, FieldError } from './States';
 
 export const CATEGORIES = ['Hardware', 'Software', 'Access', 'Network', 'Email', 'Other'];
@@ -42,18 +46,22 @@ const EMPTY: TicketDraft = { title: '', description: '', category: '', subcatego
 
 export function TicketForm({ agentFields, onCreated, submitLabel }: {
   agentFields?: (d: TicketDraft, set: (k: keyof TicketDraft, v: string) => void, errors: Record<string, string>) => ReactNode;
-  onCreated: (t: Ticket) => void;
+  onCreated: (t: Ticket, refused: UploadFailure[]) => void;
   submitLabel: string;
 }) {
   const qc = useQueryClient();
   const [d, setD] = useState<TicketDraft>(EMPTY);
+  const [files, setFiles] = useState<File[]>([]);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const set = (k: keyof TicketDraft, v: string) => setD((x) => ({ ...x, [k]: v }));
   const create = useMutation({
-    mutationFn: () => api<Ticket>('/tickets', { method: 'POST', body: draftToBody(d, !!agentFields) }),
-    onSuccess: (t) => {
+    mutationFn: async () => {
+      const t = await api<Ticket>('/tickets', { method: 'POST', body: draftToBody(d, !!agentFields) });
+      return { t, refused: await uploadAll(files, uploadOne(t.id)) };
+    },
+    onSuccess: ({ t, refused }) => {
       qc.invalidateQueries({ queryKey: keys.tickets });
-      onCreated(t);
+      onCreated(t, refused);
     },
   });
   const errors = { ...(create.error instanceof ApiError ? create.error.fields : {}), ...localErrors };
@@ -110,6 +118,7 @@ export function TicketForm({ agentFields, onCreated, submitLabel }: {
         </div>
         <FieldError id="urgency-error" message={errors.urgency} />
       </fieldset>
+      <FilePicker id="new-files" files={files} onChange={setFiles} disabled={create.isPending} />
       {agentFields?.(d, set, errors)}
       <div className="flex justify-end">
         <button type="submit" className="btn btn-primary" disabled={create.isPending}>

@@ -5,6 +5,7 @@ import { statusLabel } from '../api/queries';
 import { formatDateTime } from './format';
 import { Empty } from './States';
 import { LockIcon } from './LockIcon';
+import { Markdown } from './Markdown';
 
 export function Timeline({ items, workflow }: { items: TimelineItem[]; workflow: Workflow | undefined }) {
   if (items.length === 0) return <Empty title="No activity yet." />;
@@ -21,7 +22,7 @@ export function Timeline({ items, workflow }: { items: TimelineItem[]; workflow:
               </span>
               <time className="text-xs text-muted" dateTime={it.at}>{formatDateTime(it.at)}</time>
             </div>
-            <p className="whitespace-pre-wrap break-words text-sm">{it.body_md}</p>
+            <Markdown source={it.body_md} />
           </li>
         ) : (
           <li key={`s${i}`} className="flex flex-wrap gap-x-1 px-1 text-xs text-muted">

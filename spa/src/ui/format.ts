@@ -23,3 +23,16 @@ export function timeAgo(iso: string, now = Date.now()): string {
   if (ms < 60_000) return 'just now';
   return `${formatDuration(ms)} ago`;
 }
+
+/** "512 B", "64 KB", "2.5 MB" (powers of 1024, as file managers show them). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v >= 10 ? Math.round(v) : Math.round(v * 10) / 10} ${units[i]}`;
+}

@@ -402,6 +402,28 @@ sub bearer_is_rejected {
 
 # ------------------------------------------------------------------------------ tickets
 
+# Runs a browser flow of spa/e2e/ (node <script> <base-url> <artifacts-dir> @args) against this
+# stack: each "ok - …" / "not ok - …" line it prints is a test, "#" lines are diagnostics; then
+# at least $min_checks checks must have run and the script must exit 0. Screenshots go to a
+# directory that is kept and printed.
+sub browser_flows {
+    my ($self, $script, $min_checks, @args) = @_;
+    my $shots = tempdir('hd-spa-shots-XXXXXX', TMPDIR => 1, CLEANUP => 0);
+    my ($rc, $out) = run_capture_in("$REPO/spa", 300, 'node', $script, $self->url(''), $shots, @args);
+    my $checks = 0;
+    for my $line (split /\n/, $out) {
+        if ($line =~ /^(not )?ok - (.*)$/) {
+            $checks++;
+            Test::More::ok(!$1, $2);
+        } elsif ($line =~ /^#/) {
+            Test::More::diag($line =~ s/^# ?//r);
+        }
+    }
+    Test::More::cmp_ok($checks, '>=', $min_checks, "every browser check of $script ran")
+        or Test::More::diag($out);
+    Test::More::is($rc, 0, "$script exits 0");
+}
+
 # Creates a ticket as $c (an HD::Stack::Client) with the given fields (a title by default); dies
 # unless the answer is 201. Returns the ticket as the API shows it.
 sub create_ticket {
