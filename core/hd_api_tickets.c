@@ -52,25 +52,13 @@ enum {
     HD_TA_DUE_AT,
     HD_TA_CREATED_AT,
     HD_TA_UPDATED_AT,
+    HD_TA_SLA,
     HD_TA_DESCRIPTION,
     HD_TA_CUSTOM_JSON,
-    HD_TA_REQUESTER,        /* id, display_name, email */
-    HD_TA_ASSIGNEE = HD_TA_REQUESTER + 3,
-    HD_TA_TEAM = HD_TA_ASSIGNEE + 3,        /* id, name */
-    HD_TA_SLA = HD_TA_TEAM + 2,             /* ticket_sla_now()'s, below */
-    HD_TA_COLUMNS = HD_TA_SLA + 18
-};
-
-/* columns of ticket_sla_now(), from HD_TA_SLA on */
-enum {
-    HD_SLA_POLICY_ID = 0,
-    HD_SLA_POLICY_NAME,
-    HD_SLA_CALENDAR_ID,
-    HD_SLA_STATE,
-    HD_SLA_PAUSED,
-    HD_SLA_REASON,
-    HD_SLA_RESPONSE,        /* elapsed, target, remaining, due, met, state */
-    HD_SLA_RESOLUTION = HD_SLA_RESPONSE + 6
+    HD_TA_REQUESTER,
+    HD_TA_ASSIGNEE,
+    HD_TA_TEAM,
+    HD_TA_COLUMNS
 };
 
 /*
@@ -83,16 +71,14 @@ enum {
  */
 #define HD_TA_FROM                                                           \
     " from ticket_access($1::uuid, $2::bigint, $3::uuid, $4::bigint, "       \
-    "$5::uuid[]) ta"
+    "$5::uuid[])"
 
 static const char  hd_ticket_access_name[] = "hd_ticket_access";
 static const char  hd_ticket_access_sql[] =
     "select fresh, id, version, status, is_requester, is_watcher, "
     "is_assignee, in_team" HD_TA_FROM;
 static const char  hd_ticket_get_name[] = "hd_ticket_get";
-static const char  hd_ticket_get_sql[] =
-    "select ta.*, s.*" HD_TA_FROM
-    " left join lateral ticket_sla_now(ta.id) s on true";
+static const char  hd_ticket_get_sql[] = "select *" HD_TA_FROM;
 
 
 /*
@@ -103,11 +89,8 @@ static const char  hd_ticket_get_sql[] =
  */
 typedef enum {
     HD_TD_STRING = 0,       /* text, as a JSON string */
-    HD_TD_JSON,             /* JSON already: numbers, timestamps, jsonb */
-    HD_TD_NUMBER,           /* the ticket number, as "TKT-<n>" */
-    HD_TD_PERSON,           /* {id, display_name, email} from col on */
-    HD_TD_TEAM,             /* {id, name} from col on */
-    HD_TD_SLA               /* ticket_sla_now()'s columns from col on */
+    HD_TD_JSON,             /* JSON already: numbers, timestamps, objects */
+    HD_TD_NUMBER            /* the ticket number, as "TKT-<n>" */
 } hd_ticket_doc_kind_t;
 
 typedef struct {
@@ -134,12 +117,12 @@ static const hd_ticket_doc_member_t  hd_ticket_doc[] = {
     { "version",      HD_TA_VERSION,      HD_TD_JSON },
     { "created_at",   HD_TA_CREATED_AT,   HD_TD_JSON },
     { "updated_at",   HD_TA_UPDATED_AT,   HD_TD_JSON },
-    { "sla",          HD_TA_SLA,          HD_TD_SLA },
+    { "sla",          HD_TA_SLA,          HD_TD_JSON },
     { "description",  HD_TA_DESCRIPTION,  HD_TD_STRING },
     { "custom_json",  HD_TA_CUSTOM_JSON,  HD_TD_JSON },
-    { "requester",    HD_TA_REQUESTER,    HD_TD_PERSON },
-    { "assignee",     HD_TA_ASSIGNEE,     HD_TD_PERSON },
-    { "team",         HD_TA_TEAM,         HD_TD_TEAM },
+    { "requester",    HD_TA_REQUESTER,    HD_TD_JSON },
+    { "assignee",     HD_TA_ASSIGNEE,     HD_TD_JSON },
+    { "team",         HD_TA_TEAM,         HD_TD_JSON },
 };
 
 
@@ -446,96 +429,9 @@ hd_api_tickets_create(hd_op_t *op)
 
 /* GET /api/tickets/{id} */
 
-/* Column col of row 0 as a JSON string, or null. */
-static void
-hd_api_ticket_string(hd_buf_t *b, const PGresult *res, int col)
-{
-    if (PQgetisnull(res, 0, col)) {
-        hd_buf_adds(b, "null");
-        return;
-    }
-
-    hd_buf_json_string(b, PQgetvalue(res, 0, col));
-}
-
-
-/* Column col of row 0 as it is (a number, JSON), or null. */
-static void
-hd_api_ticket_raw(hd_buf_t *b, const PGresult *res, int col)
-{
-    hd_buf_adds(b, PQgetisnull(res, 0, col) ? "null"
-                                            : PQgetvalue(res, 0, col));
-}
-
-
-/*
- * One clock of the sla member, {elapsed_ms, target_ms, remaining_ms,
- * due_at, met_at, state}, from six columns from col on.
- */
-static void
-hd_api_ticket_sla_part(hd_buf_t *b, const PGresult *res, int col)
-{
-    static const char *const  keys[] = {
-        "elapsed_ms", "target_ms", "remaining_ms", "due_at", "met_at"
-    };
-    size_t                    i;
-
-    hd_buf_adds(b, "{");
-
-    for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        hd_buf_json_key(b, keys[i]);
-        hd_api_ticket_raw(b, res, col + i);
-        hd_buf_adds(b, ",");
-    }
-
-    hd_buf_json_key(b, "state");
-    hd_api_ticket_string(b, res, col + 5);
-    hd_buf_adds(b, "}");
-}
-
-
-/*
- * The sla member as ticket_sla_json() (0010) shows it, from
- * ticket_sla_now()'s columns from col on (the first is not null).
- */
-static void
-hd_api_ticket_sla(hd_buf_t *b, const PGresult *res, int col)
-{
-    hd_buf_adds(b, "{");
-    hd_buf_json_key(b, "policy");
-    hd_buf_adds(b, "{");
-    hd_buf_json_key(b, "id");
-    hd_api_ticket_string(b, res, col + HD_SLA_POLICY_ID);
-    hd_buf_adds(b, ",");
-    hd_buf_json_key(b, "name");
-    hd_api_ticket_string(b, res, col + HD_SLA_POLICY_NAME);
-    hd_buf_adds(b, "},");
-    hd_buf_json_key(b, "calendar_id");
-    hd_api_ticket_string(b, res, col + HD_SLA_CALENDAR_ID);
-    hd_buf_adds(b, ",");
-    hd_buf_json_key(b, "state");
-    hd_api_ticket_string(b, res, col + HD_SLA_STATE);
-    hd_buf_adds(b, ",");
-    hd_buf_json_key(b, "paused");
-    hd_buf_adds(b, *PQgetvalue(res, 0, col + HD_SLA_PAUSED) == 't'
-                   ? "true" : "false");
-    hd_buf_adds(b, ",");
-    hd_buf_json_key(b, "reason");
-    hd_api_ticket_string(b, res, col + HD_SLA_REASON);
-    hd_buf_adds(b, ",");
-    hd_buf_json_key(b, "response");
-    hd_api_ticket_sla_part(b, res, col + HD_SLA_RESPONSE);
-    hd_buf_adds(b, ",");
-    hd_buf_json_key(b, "resolution");
-    hd_api_ticket_sla_part(b, res, col + HD_SLA_RESOLUTION);
-    hd_buf_adds(b, "}");
-}
-
-
 static hd_api_rc_t
 hd_api_tickets_got(hd_op_t *op, const PGresult *res)
 {
-    int                            col;
     size_t                         i;
     hd_buf_t                       b;
     const char                    *v;
@@ -556,17 +452,16 @@ hd_api_tickets_got(hd_op_t *op, const PGresult *res)
 
     for (i = 0; i < sizeof(hd_ticket_doc) / sizeof(hd_ticket_doc[0]); i++) {
         m = &hd_ticket_doc[i];
-        col = m->col;
 
         hd_buf_adds(&b, i ? "," : "");
         hd_buf_json_key(&b, m->key);
 
-        if (PQgetisnull(res, 0, col)) {
+        if (PQgetisnull(res, 0, m->col)) {
             hd_buf_adds(&b, "null");
             continue;
         }
 
-        v = PQgetvalue(res, 0, col);
+        v = PQgetvalue(res, 0, m->col);
 
         switch (m->kind) {
 
@@ -582,33 +477,6 @@ hd_api_tickets_got(hd_op_t *op, const PGresult *res)
             hd_buf_adds(&b, "\"TKT-");
             hd_buf_adds(&b, v);
             hd_buf_adds(&b, "\"");
-            break;
-
-        case HD_TD_PERSON:
-            hd_buf_adds(&b, "{");
-            hd_buf_json_key(&b, "id");
-            hd_buf_json_string(&b, v);
-            hd_buf_adds(&b, ",");
-            hd_buf_json_key(&b, "display_name");
-            hd_api_ticket_string(&b, res, col + 1);
-            hd_buf_adds(&b, ",");
-            hd_buf_json_key(&b, "email");
-            hd_api_ticket_string(&b, res, col + 2);
-            hd_buf_adds(&b, "}");
-            break;
-
-        case HD_TD_TEAM:
-            hd_buf_adds(&b, "{");
-            hd_buf_json_key(&b, "id");
-            hd_buf_json_string(&b, v);
-            hd_buf_adds(&b, ",");
-            hd_buf_json_key(&b, "name");
-            hd_api_ticket_string(&b, res, col + 1);
-            hd_buf_adds(&b, "}");
-            break;
-
-        case HD_TD_SLA:
-            hd_api_ticket_sla(&b, res, col);
             break;
         }
     }

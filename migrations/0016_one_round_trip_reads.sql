@@ -20,6 +20,11 @@
 -- function with a FROM clause called as an expression would be planned
 -- again on every call), and the module sends that statement as a named
 -- prepared statement.
+--
+-- The ticket's document comes in that statement's columns, with the SLA
+-- member (0010) made by a PL/pgSQL ticket_sla_json() whose helpers are now
+-- inlined: 0010's was planned afresh on every call, which made one ticket
+-- read cost about a millisecond of planning.
 
 
 -- The principal carries its teams' ids, so that a ticket read can tell
@@ -128,6 +133,70 @@ as $$
 $$;
 
 
+-- sla_part_json() (0010) was declared immutable around json_build_object(),
+-- which is only stable (it formats timestamps in the session's zone): the
+-- planner never inlines an immutable function whose body is not, so every
+-- call was planned afresh (about 0.1 ms, twice per ticket document).
+alter function sla_part_json(bigint, bigint, timestamptz, timestamptz,
+                             boolean) stable;
+
+-- The worse of two clock states, as 0010's sla_clock_state() ranks them:
+-- breached, at_risk, paused, ok, met.  Each argument appears once, so the
+-- planner inlines it whatever the arguments are.
+create function sla_worse_state(p_a text, p_b text) returns text
+language sql immutable
+as $$
+    select (array['breached', 'at_risk', 'paused', 'ok', 'met'])[
+               least(array_position(array['breached', 'at_risk', 'paused',
+                                          'ok', 'met'], p_a),
+                     array_position(array['breached', 'at_risk', 'paused',
+                                          'ok', 'met'], p_b))]
+$$;
+
+-- 0010's ticket_sla_json(), now PL/pgSQL: as an SQL function with a FROM
+-- clause it was planned again on every call (once per row of a ticket
+-- list), while PL/pgSQL keeps its plan for the session.  The business time
+-- of each clock is computed once (offset 0 keeps the planner from copying
+-- the cal_elapsed() calls into every use); sla_part_json() and
+-- sla_worse_state() are inlined.
+create or replace function ticket_sla_json(p_ticket uuid) returns json
+language plpgsql stable
+as $$
+declare
+    doc  json;
+begin
+    select json_build_object(
+               'policy', json_build_object('id', p.id, 'name', p.name),
+               'calendar_id', c.calendar_id,
+               'state', sla_worse_state(
+                            sla_state(e.response_ms, c.response_target_ms,
+                                      c.responded_at, c.paused),
+                            sla_state(e.resolution_ms,
+                                      c.resolution_target_ms,
+                                      c.resolved_at, c.paused)),
+               'paused', c.paused,
+               'reason', c.reason,
+               'response', sla_part_json(e.response_ms, c.response_target_ms,
+                                         c.response_due_at, c.responded_at,
+                                         c.paused),
+               'resolution', sla_part_json(e.resolution_ms,
+                                           c.resolution_target_ms,
+                                           c.resolution_due_at,
+                                           c.resolved_at, c.paused))
+      into doc
+      from ticket_sla_clocks c
+      join sla_policies p on p.id = c.policy_id
+     cross join lateral (select sla_response_ms(c, n.now),
+                                sla_resolution_ms(c, n.now)
+                           from (select hd_now() as now) n
+                         offset 0) e (response_ms, resolution_ms)
+     where c.ticket_id = p_ticket;
+
+    return doc;
+end
+$$;
+
+
 -- The ticket named by id or by number (exactly one of them given) and how
 -- p_user stands to it, with whether p_user's principal (at
 -- p_authz_version, in teams p_teams) is still fresh.  Always one row:
@@ -136,12 +205,17 @@ $$;
 -- them (the principal is resolved again, and the read repeated).
 --
 -- The columns after in_team are the rest of the ticket's document as
--- ticket_json() shows it, for GET /api/tickets/{id}, which core renders
--- from them (hd_api_tickets.c): json_build_object looks up every
--- argument's type and output function on every call, which made rendering
--- the largest part of the read.  Timestamps come as json, formatted as
--- json_build_object formats them.  A caller that does not select them pays
--- nothing for them: the planner drops the joins only they need.
+-- ticket_json() shows it, for GET /api/tickets/{id}, which core assembles
+-- from them (hd_api_tickets.c) instead of ticket_json()'s jsonb merge.
+-- Timestamps come as json, formatted as json_build_object formats them;
+-- the people, the team and the SLA clock as the json members they are,
+-- each from a scalar subquery: a join per relation made every execution
+-- set up projections as wide as the whole row at every level of the plan,
+-- which cost more than the reads themselves (PostgreSQL sets up a cached
+-- plan's every node and expression again on each execution).  For the same
+-- reason the SLA member is ticket_sla_json()'s, called only for a ticket
+-- that has a clock.  A caller that does not select these columns pays
+-- nothing for them.
 drop function ticket_access(uuid, bigint, uuid);
 
 create function ticket_access(p_id uuid, p_number bigint, p_user uuid,
@@ -153,10 +227,8 @@ returns table (fresh boolean, id uuid, version int, status text,
                category text, subcategory text, requester_id uuid,
                assignee_id uuid, team_id uuid, source text,
                scheduled_at json, due_at json, created_at json,
-               updated_at json, description text, custom_json jsonb,
-               requester uuid, requester_name text, requester_email text,
-               assignee uuid, assignee_name text, assignee_email text,
-               team uuid, team_name text)
+               updated_at json, sla json, description text,
+               custom_json jsonb, requester json, assignee json, team json)
 language sql stable
 as $$
     select f.fresh, t.id, t.version, t.status, t.requester_id = p_user,
@@ -167,74 +239,25 @@ as $$
            t.number, t.title, t.priority, t.urgency, t.category,
            t.subcategory, t.requester_id, t.assignee_id, t.team_id, t.source,
            to_json(t.scheduled_at), to_json(t.due_at), to_json(t.created_at),
-           to_json(t.updated_at), t.description, t.custom_json,
-           rq.id, rq.display_name, rq.email::text,
-           asg.id, asg.display_name, asg.email::text,
-           tm.id, tm.name
+           to_json(t.updated_at),
+           (select ticket_sla_json(c.ticket_id) from ticket_sla_clocks c
+             where c.ticket_id = t.id),
+           t.description, t.custom_json,
+           (select json_build_object('id', u.id,
+                                     'display_name', u.display_name,
+                                     'email', u.email)
+              from users u where u.id = t.requester_id),
+           (select json_build_object('id', u.id,
+                                     'display_name', u.display_name,
+                                     'email', u.email)
+              from users u where u.id = t.assignee_id),
+           (select json_build_object('id', tm.id, 'name', tm.name)
+              from teams tm where tm.id = t.team_id)
       from principal_fresh(p_user, p_authz_version) f
       left join tickets t
         on t.deleted_at is null
        and t.id = coalesce(p_id, (select n.id from tickets n
                                    where n.number = p_number))
-      left join users rq on rq.id = t.requester_id
-      left join users asg on asg.id = t.assignee_id
-      left join teams tm on tm.id = t.team_id
-$$;
-
-
--- A ticket's SLA clock now, as ticket_sla_json() (0010) shows it, in
--- columns: GET /api/tickets/{id} renders them (hd_api_tickets.c).  No row
--- when no policy applies.  ticket_sla_json() calls sla_clock_state(), an
--- SQL function with a FROM clause that is planned again on every call;
--- here the states are sla_state() (inlined) and the business time each
--- clock has run is computed once (offset 0 keeps the planner from copying
--- the cal_elapsed() calls into every column that uses them).
-create function ticket_sla_now(p_ticket uuid)
-returns table (policy_id uuid, policy_name text, calendar_id uuid,
-               state text, paused boolean, reason text,
-               response_elapsed_ms bigint, response_target_ms bigint,
-               response_remaining_ms bigint, response_due_at json,
-               response_met_at json, response_state text,
-               resolution_elapsed_ms bigint, resolution_target_ms bigint,
-               resolution_remaining_ms bigint, resolution_due_at json,
-               resolution_met_at json, resolution_state text)
-language sql stable
-as $$
-    select s.policy_id, s.policy_name, s.calendar_id,
-           case when 'breached' in (s.response_state, s.resolution_state)
-                    then 'breached'
-                when 'at_risk' in (s.response_state, s.resolution_state)
-                    then 'at_risk'
-                when 'paused' in (s.response_state, s.resolution_state)
-                    then 'paused'
-                when 'ok' in (s.response_state, s.resolution_state)
-                    then 'ok'
-                else 'met' end,
-           s.paused, s.reason,
-           s.response_ms, s.response_target_ms,
-           greatest(s.response_target_ms - s.response_ms, 0),
-           to_json(s.response_due_at), to_json(s.responded_at),
-           s.response_state,
-           s.resolution_ms, s.resolution_target_ms,
-           greatest(s.resolution_target_ms - s.resolution_ms, 0),
-           to_json(s.resolution_due_at), to_json(s.resolved_at),
-           s.resolution_state
-      from (select p.id as policy_id, p.name as policy_name, c.calendar_id,
-                   c.paused, c.reason, e.response_ms, c.response_target_ms,
-                   c.response_due_at, c.responded_at,
-                   sla_state(e.response_ms, c.response_target_ms,
-                             c.responded_at, c.paused) as response_state,
-                   e.resolution_ms, c.resolution_target_ms,
-                   c.resolution_due_at, c.resolved_at,
-                   sla_state(e.resolution_ms, c.resolution_target_ms,
-                             c.resolved_at, c.paused) as resolution_state
-              from ticket_sla_clocks c
-              join sla_policies p on p.id = c.policy_id
-             cross join lateral (select sla_response_ms(c, n.now),
-                                        sla_resolution_ms(c, n.now)
-                                   from (select hd_now() as now) n
-                                 offset 0) e (response_ms, resolution_ms)
-             where c.ticket_id = p_ticket) s
 $$;
 
 
