@@ -271,6 +271,27 @@ run_wrk() {
 		'BEGIN { printf "%.1f %.3f %.3f\n", n / (d / 1e6), a / 1000, b / 1000 }'
 }
 
+# run_readyz_me: readyz and me measured in the order readyz me me readyz, each half of DURATION,
+# so that a drift in the machine's other load during the pair weighs on both alike (me is judged
+# against readyz). Prints readyz's line, then me's, as run_wrk does: req/s the mean of the two
+# equal halves, the percentiles the higher of the two.
+run_readyz_me() {
+	local half a1 a2 b1 b2
+	half=$(((DURATION + 1) / 2))
+	a1=$(DURATION=$half run_wrk readyz.1 "$READYZ_URL")
+	b1=$(DURATION=$half run_wrk me.1 "$ME_URL" -H "Authorization: Bearer $JWT")
+	b2=$(DURATION=$half run_wrk me.2 "$ME_URL" -H "Authorization: Bearer $JWT")
+	a2=$(DURATION=$half run_wrk readyz.2 "$READYZ_URL")
+	printf '%s\n%s\n%s\n%s\n' "$a1" "$a2" "$b1" "$b2" | awk '
+		function max(x, y) { return x > y ? x : y }
+		{ r[NR] = $1; a[NR] = $2; b[NR] = $3 }
+		END {
+			for (i = 1; i <= 3; i += 2)
+				printf "%.1f %.3f %.3f\n", (r[i] + r[i + 1]) / 2, max(a[i], a[i + 1]),
+					max(b[i], b[i + 1])
+		}'
+}
+
 # run_pgbench: the same, for `select 1` through pgbench; percentiles from its per-transaction log.
 run_pgbench() {
 	local name=pgbench out tps failed
@@ -352,10 +373,10 @@ for ((round = 1; round <= ROUNDS; round++)); do
 	RESULTS[static]+="$(run_wrk static "$STATIC_URL")"$'\n'
 	say "round $round/$ROUNDS: pgbench"
 	RESULTS[pgbench]+="$(run_pgbench)"$'\n'
-	say "round $round/$ROUNDS: readyz"
-	RESULTS[readyz]+="$(run_wrk readyz "$READYZ_URL")"$'\n'
-	say "round $round/$ROUNDS: me (bearer JWT)"
-	RESULTS[me]+="$(run_wrk me "$ME_URL" -H "Authorization: Bearer $JWT")"$'\n'
+	say "round $round/$ROUNDS: readyz and me (bearer JWT), interleaved"
+	PAIR=$(run_readyz_me)
+	RESULTS[readyz]+="$(sed -n 1p <<<"$PAIR")"$'\n'
+	RESULTS[me]+="$(sed -n 2p <<<"$PAIR")"$'\n'
 	say "round $round/$ROUNDS: healthz (for information)"
 	RESULTS[healthz]+="$(run_wrk healthz "$HEALTHZ_URL")"$'\n'
 done
