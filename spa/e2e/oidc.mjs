@@ -13,12 +13,13 @@ const context = await h.context('oidc agent');
 const page = await context.newPage();
 const authorize = [];
 const apiAuth = []; // the Authorization header of each API call once back from the provider
+const PUBLIC = new Set(['/api/branding']); // read by everyone, deliberately without credentials
 let back = false;
 page.on('request', (r) => {
   const u = new URL(r.url());
   if (u.pathname === '/auth' && u.origin !== h.base) authorize.push(u);
   if (u.origin === h.base && u.pathname === '/auth/callback') back = true;
-  if (back && u.origin === h.base && u.pathname.startsWith('/api/')) apiAuth.push(r.headers().authorization ?? '');
+  if (back && u.origin === h.base && u.pathname.startsWith('/api/') && !PUBLIC.has(u.pathname)) apiAuth.push(r.headers().authorization ?? '');
 });
 
 await h.check('the login page offers single sign-on next to the password form', async () => {

@@ -5,6 +5,7 @@ import { Link, useLocation, useParams } from 'react-router-dom';
 import { allowedNext, statusLabel, usePatchTicket, useTicket, useTimeline, useWorkflow } from '../api/queries';
 import { AttachmentList, FilePicker, RefusedFiles, type RefusedFile } from '../attachments/Attachments';
 import { useCommentWithFiles } from '../attachments/useCommentWithFiles';
+import { CustomValues } from '../ui/CustomFields';
 import { ErrorMessage, Loading } from '../ui/States';
 import { Markdown } from '../ui/Markdown';
 import { Timeline } from '../ui/Timeline';
@@ -44,6 +45,7 @@ export default function PortalTicket() {
         </p>
       </header>
       {t.description && <section className="card p-4" aria-label="Description"><Markdown source={t.description} /></section>}
+      <CustomValues values={t.custom_json} className="card p-4" />
       <AttachmentList ticketId={t.id} />
       <section aria-labelledby="history">
         <h2 id="history" className="mb-2 font-semibold">Updates</h2>
