@@ -3,7 +3,7 @@ import { useState, type ReactNode } from 'react';
 import { NavLink, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, hasBearerToken, setCsrfToken } from '../api/client';
-import { forgetSignIn } from '../auth/oidc';
+import { signOut as signOutOidc } from '../auth/oidc';
 import { useMe } from '../auth/session';
 import { BrandMark } from '../branding/branding';
 import { ThemeToggle } from '../ui/theme';
@@ -23,7 +23,8 @@ export function Shell({ nav, tools, children }: { nav: NavItem[]; tools?: ReactN
   const signOut = async () => {
     setLeaving(true);
     if (hasBearerToken()) {
-      await forgetSignIn(); // single sign-on: this tab forgets its token
+      // single sign-on: the issuer's session ends too when it can; the browser then leaves
+      if (await signOutOidc().catch(() => false)) return;
     } else {
       try {
         await api('/auth/logout', { method: 'POST', authProbe: true });
