@@ -1,6 +1,6 @@
 /*
  * Branding: the organisation's name, logo and colours
- * (migrations/0017_branding.sql).
+ * (migrations/0017_branding_and_custom_field_admin.sql).
  *
  *   GET   /api/branding        public (the login page shows it): {org_name,
  *                              primary_color, accent_color, logo_url,

@@ -86,6 +86,10 @@ hd_api_rc_t hd_api_mailboxes_delete(hd_op_t *op);
 
 /* hd_api_custom_fields.c */
 hd_api_rc_t hd_api_custom_fields_list(hd_op_t *op);
+hd_api_rc_t hd_api_custom_fields_admin_list(hd_op_t *op);
+hd_api_rc_t hd_api_custom_fields_create(hd_op_t *op);
+hd_api_rc_t hd_api_custom_fields_update(hd_op_t *op);
+hd_api_rc_t hd_api_custom_fields_delete(hd_op_t *op);
 
 /* hd_api_branding.c */
 hd_api_rc_t hd_api_branding_get(hd_op_t *op);
