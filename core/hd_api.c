@@ -80,6 +80,14 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_MAILBOXES_CREATE] = hd_api_mailboxes_create,
     [HD_ROUTE_MAILBOXES_UPDATE] = hd_api_mailboxes_update,
     [HD_ROUTE_MAILBOXES_DELETE] = hd_api_mailboxes_delete,
+    [HD_ROUTE_CUSTOM_FIELDS_LIST] = hd_api_custom_fields_list,
+    [HD_ROUTE_CUSTOM_FIELDS_ADMIN_LIST] = hd_api_custom_fields_admin_list,
+    [HD_ROUTE_CUSTOM_FIELDS_CREATE] = hd_api_custom_fields_create,
+    [HD_ROUTE_CUSTOM_FIELDS_UPDATE] = hd_api_custom_fields_update,
+    [HD_ROUTE_CUSTOM_FIELDS_DELETE] = hd_api_custom_fields_delete,
+    [HD_ROUTE_BRANDING_GET] = hd_api_branding_get,
+    [HD_ROUTE_BRANDING_LOGO] = hd_api_branding_logo,
+    [HD_ROUTE_BRANDING_UPDATE] = hd_api_branding_update,
 };
 
 

@@ -111,6 +111,11 @@ typedef struct {
     char        *accel;
     char        *disposition;
     char         type_buf[128];     /* content_type may point here */
+
+    /* with disposition set and no accel: the body is a file shown by the
+       browser (the logo); the edge adds Content-Disposition, nosniff and
+       this Content-Security-Policy (static) */
+    const char  *csp;
 } hd_resp_t;
 
 /* The caller, as the database knows them. */

@@ -83,6 +83,24 @@ hd_api_rc_t hd_api_mailboxes_list(hd_op_t *op);
 hd_api_rc_t hd_api_mailboxes_create(hd_op_t *op);
 hd_api_rc_t hd_api_mailboxes_update(hd_op_t *op);
 hd_api_rc_t hd_api_mailboxes_delete(hd_op_t *op);
+
+/* hd_api_custom_fields.c */
+hd_api_rc_t hd_api_custom_fields_list(hd_op_t *op);
+hd_api_rc_t hd_api_custom_fields_admin_list(hd_op_t *op);
+hd_api_rc_t hd_api_custom_fields_create(hd_op_t *op);
+hd_api_rc_t hd_api_custom_fields_update(hd_op_t *op);
+hd_api_rc_t hd_api_custom_fields_delete(hd_op_t *op);
+
+/* hd_api_branding.c */
+hd_api_rc_t hd_api_branding_get(hd_op_t *op);
+hd_api_rc_t hd_api_branding_logo(hd_op_t *op);
+hd_api_rc_t hd_api_branding_update(hd_op_t *op);
+
+/*
+ * The type of a logo judged from its first bytes: "image/png",
+ * "image/jpeg" or "image/svg+xml" (text whose first tag is <svg), else NULL.
+ */
+const char *hd_brand_logo_type(const unsigned char *p, size_t n);
 hd_api_rc_t hd_api_calendars_list(hd_op_t *op);
 hd_api_rc_t hd_api_calendars_create(hd_op_t *op);
 hd_api_rc_t hd_api_calendars_update(hd_op_t *op);

@@ -140,6 +140,27 @@ static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
       "mailboxes_update", HD_JSON, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
     { HD_ROUTE_MAILBOXES_DELETE, "DELETE", "/api/admin/mailboxes/{id}",
       "mailboxes_delete", 0, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+
+    /* whoever may file a ticket sees the custom fields a form shows */
+    { HD_ROUTE_CUSTOM_FIELDS_LIST, "GET", "/api/custom-fields",
+      "custom_fields_list", 0, HD_RBAC_TICKET_CREATE, HD_REL_NONE },
+    { HD_ROUTE_CUSTOM_FIELDS_ADMIN_LIST, "GET", "/api/admin/custom-fields",
+      "custom_fields_admin_list", 0, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_CUSTOM_FIELDS_CREATE, "POST", "/api/admin/custom-fields",
+      "custom_fields_create", HD_JSON, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_CUSTOM_FIELDS_UPDATE, "PATCH", "/api/admin/custom-fields/{id}",
+      "custom_fields_update", HD_JSON, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+    { HD_ROUTE_CUSTOM_FIELDS_DELETE, "DELETE",
+      "/api/admin/custom-fields/{id}", "custom_fields_delete", 0,
+      HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+
+    /* branding: the login page shows it, so reading it is public */
+    { HD_ROUTE_BRANDING_GET, "GET", "/api/branding", "branding_get",
+      HD_PUBLIC, -1, 0 },
+    { HD_ROUTE_BRANDING_LOGO, "GET", "/api/branding/logo", "branding_logo",
+      HD_PUBLIC, -1, 0 },
+    { HD_ROUTE_BRANDING_UPDATE, "PATCH", "/api/admin/branding",
+      "branding_update", HD_JSON, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
 };
 
 

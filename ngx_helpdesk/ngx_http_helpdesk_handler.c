@@ -932,6 +932,24 @@ ngx_http_helpdesk_send(ngx_http_request_t *r, hd_resp_t *resp,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /* a file for the browser to show (the logo): never sniffed, never
+       scripted */
+    if (resp->disposition != NULL
+        && (ngx_http_helpdesk_header(r, "Content-Disposition",
+                                     ngx_http_helpdesk_copy(r,
+                                                            resp->disposition),
+                                     ngx_strlen(resp->disposition)) != NGX_OK
+            || ngx_http_helpdesk_header(r, "X-Content-Type-Options",
+                                        (u_char *) "nosniff", 7) != NGX_OK
+            || (resp->csp != NULL
+                && ngx_http_helpdesk_header(r, "Content-Security-Policy",
+                                            (u_char *) resp->csp,
+                                            ngx_strlen(resp->csp))
+                   != NGX_OK)))
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     if (resp->retry_after > 0) {
         p = ngx_pnalloc(r->pool, NGX_INT_T_LEN);
         if (p == NULL) {

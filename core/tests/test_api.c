@@ -1311,6 +1311,41 @@ START_TEST(api_principal_outdated_again_and_again_is_503)
 END_TEST
 
 
+START_TEST(api_logo_type_is_judged_from_the_bytes)
+{
+    static const unsigned char  png[] = "\x89PNG\r\n\x1a\n....";
+    static const unsigned char  jpeg[] = "\xff\xd8\xff\xe0";
+    static const char          *svgs[] = {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        "\xef\xbb\xbf<?xml version=\"1.0\"?>\n<!-- a -->\n<!DOCTYPE svg>\n<svg>",
+        NULL };
+    static const char          *others[] = {
+        "", "<html><svg>", "<svgfoo>", "GIF89a", "<?xml version=\"1.0\"?>",
+        "plain <svg>", NULL };
+    size_t                      i;
+
+    ck_assert_str_eq(hd_brand_logo_type(png, sizeof(png) - 1), "image/png");
+    ck_assert_str_eq(hd_brand_logo_type(jpeg, sizeof(jpeg) - 1),
+                     "image/jpeg");
+
+    for (i = 0; svgs[i] != NULL; i++) {
+        ck_assert_str_eq(hd_brand_logo_type((const unsigned char *) svgs[i],
+                                            strlen(svgs[i])),
+                         "image/svg+xml");
+    }
+
+    for (i = 0; others[i] != NULL; i++) {
+        ck_assert_ptr_null(hd_brand_logo_type(
+            (const unsigned char *) others[i], strlen(others[i])));
+    }
+
+    /* a NUL byte anywhere: not text, so not SVG */
+    ck_assert_ptr_null(hd_brand_logo_type((const unsigned char *) "<svg>\0",
+                                          6));
+}
+END_TEST
+
+
 Suite *
 hd_api_suite(void)
 {
@@ -1358,6 +1393,7 @@ hd_api_suite(void)
     tcase_add_test(tc, api_token_is_not_served_from_cache_past_its_expiry);
     tcase_add_test(tc, api_principal_outdated_again_and_again_is_503);
     tcase_add_test(tc, api_oidc_expired_token_is_not_served_from_cache);
+    tcase_add_test(tc, api_logo_type_is_judged_from_the_bytes);
     suite_add_tcase(s, tc);
 
     return s;

@@ -13,12 +13,13 @@ const context = await h.context('oidc agent');
 const page = await context.newPage();
 const authorize = [];
 const apiAuth = []; // the Authorization header of each API call once back from the provider
+const PUBLIC = new Set(['/api/branding']); // read by everyone, deliberately without credentials
 let back = false;
 page.on('request', (r) => {
   const u = new URL(r.url());
   if (u.pathname === '/auth' && u.origin !== h.base) authorize.push(u);
   if (u.origin === h.base && u.pathname === '/auth/callback') back = true;
-  if (back && u.origin === h.base && u.pathname.startsWith('/api/')) apiAuth.push(r.headers().authorization ?? '');
+  if (back && u.origin === h.base && u.pathname.startsWith('/api/') && !PUBLIC.has(u.pathname)) apiAuth.push(r.headers().authorization ?? '');
 });
 
 await h.check('the login page offers single sign-on next to the password form', async () => {
@@ -66,12 +67,41 @@ await h.check('the sign-in survives a reload and the agent files a ticket with i
   await page.getByText(`opened by ${name}`).waitFor();
 });
 
-await h.check('sign-out forgets the token', async () => {
+await h.check('an expired token goes through the provider and back to the same page, without typing', async () => {
+  const ticket = new URL(page.url()).pathname;
+  const before = authorize.length;
+  let refused = 0;
+  // the API refuses the token once, as it does when the token has expired
+  await page.route('**/api/tickets/**', async (route) => {
+    if (refused++ > 0) return route.fallback();
+    await route.fulfill({ status: 401, contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'https://helpdesk.dev/problems/unauthorized', title: 'Unauthorized', status: 401 }) });
+  });
+  await page.reload();
+  await page.waitForURL((u) => u.pathname === ticket && refused > 0 && authorize.length > before);
+  await page.getByRole('heading', { name: 'Signed in with SSO' }).waitFor();
+  await page.unroute('**/api/tickets/**');
+  expect(authorize.length === before + 1, `one more authorization request, got ${authorize.length - before}`);
+  expect(authorize.at(-1).searchParams.get('code_challenge_method') === 'S256', 'again with PKCE');
+});
+
+await h.check('sign-out also ends the session at the provider, then comes back to the login page', async () => {
+  const ends = [];
+  page.on('request', (r) => { if (new URL(r.url()).pathname === '/session/end') ends.push(new URL(r.url())); });
   await page.getByRole('button', { name: 'Sign out' }).click();
-  await page.waitForURL(/\/login/);
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click(); // the provider's confirmation
+  await page.waitForURL((u) => u.origin === h.base && u.pathname === '/login');
+  const end = ends[0];
+  expect(end, 'a request to the provider\'s end_session_endpoint');
+  expect(end.searchParams.get('post_logout_redirect_uri') === `${h.base}/login`, `back to /login, got ${end.searchParams.get('post_logout_redirect_uri')}`);
+  expect(!!end.searchParams.get('id_token_hint'), 'with the ID token as a hint');
+  expect(await page.evaluate(() => Object.keys(sessionStorage).every((k) => !k.startsWith('oidc.user:'))), 'no stored token');
   await page.goto('/agent');
   await page.waitForURL(/\/login\?next=%2Fagent/);
-  expect(await page.evaluate(() => Object.keys(sessionStorage).every((k) => !k.startsWith('oidc.user:'))), 'no stored token');
+  // the provider forgot the person too: single sign-on asks for the password again
+  await page.getByRole('button', { name: 'Sign in with single sign-on' }).click();
+  await page.locator('input[name=password]').waitFor();
+  await h.shot(page, 'provider-login-after-sign-out');
 });
 
 await h.check('no CSP violation or script error on any page', async () => {

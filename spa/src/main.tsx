@@ -4,11 +4,13 @@ import { BrowserRouter } from 'react-router-dom';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiError } from './api/client';
 import { SessionProvider } from './auth/session';
+import { applyRememberedBranding, BrandingEffect } from './branding/branding';
 import { applyTheme, initialTheme } from './ui/theme';
 import App from './App';
 import './index.css';
 
 applyTheme(initialTheme());
+applyRememberedBranding();
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -25,6 +27,7 @@ createRoot(document.getElementById('root')!).render(
     <QueryClientProvider client={queryClient}>
       <BrowserRouter>
         <SessionProvider>
+          <BrandingEffect />
           <App />
         </SessionProvider>
       </BrowserRouter>

@@ -42,6 +42,7 @@ import Provider, { errors } from 'oidc-provider';
 
 const LOOPBACK_ORIGIN = /^http:\/\/127\.0\.0\.1:\d+$/;
 const SPA_CALLBACK = /^http:\/\/127\.0\.0\.1:\d+\/auth\/callback$/;
+const SPA_LOGOUT = /^http:\/\/127\.0\.0\.1:\d+\/login$/;
 
 const RESOURCES = {
   'urn:helpdesk': { audience: 'helpdesk', alg: 'RS256' },
@@ -258,6 +259,14 @@ async function serve(opt) {
   provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(value) {
     if (registered.call(this, value)) return true;
     return this.clientId === 'helpdesk' && SPA_CALLBACK.test(value);
+  };
+
+  // Likewise the web app's login page as where the provider's sign-out (end_session_endpoint,
+  // RP-initiated logout) sends the browser back to.
+  const registeredLogout = provider.Client.prototype.postLogoutRedirectUriAllowed;
+  provider.Client.prototype.postLogoutRedirectUriAllowed = function postLogoutRedirectUriAllowed(value) {
+    if (registeredLogout.call(this, value)) return true;
+    return this.clientId === 'helpdesk' && SPA_LOGOUT.test(value);
   };
 
   provider.use(interactions(provider, accountsFile));

@@ -3,7 +3,10 @@
 # the web app in /app-config.json, whose CSP lets the app call that issuer and nothing else. An
 # agent who exists only at the provider signs in with Authorization Code + PKCE, lands back in
 # the queue, works with the access token as a bearer token (no session cookie), keeps the
-# sign-in across a reload, files a ticket, and signs out. Axe finds nothing on the login page.
+# sign-in across a reload, files a ticket; when the API refuses the token (expired) the browser
+# goes through the provider and back to the same page without anyone typing; sign-out ends the
+# provider's session too (RP-initiated logout back to /login), so signing in again asks for the
+# password. Axe finds nothing on the login page.
 use strict;
 use warnings;
 use Test::More;

@@ -66,6 +66,14 @@ my @matrix = (
     [ PATCH => "/api/admin/mailboxes/$tk",     { name => 'x' }, { 'If-Match' => '"1"' },
                                                                                       403, 403, 403, 403, 404 ],
     [ DELETE => "/api/admin/mailboxes/$tk",    undef, undef,                          403, 403, 403, 403, 404 ],
+    [ GET   => '/api/custom-fields',           undef, undef,                          200, 200, 200, 200, 200 ],
+    [ GET   => '/api/admin/custom-fields',     undef, undef,                          403, 403, 403, 403, 200 ],
+    [ POST  => '/api/admin/custom-fields',     {},    undef,                          403, 403, 403, 403, 400 ],
+    [ PATCH => "/api/admin/custom-fields/$tk", { label => 'x' }, { 'If-Match' => '"1"' },
+                                                                                      403, 403, 403, 403, 404 ],
+    [ DELETE => "/api/admin/custom-fields/$tk", undef, undef,                         403, 403, 403, 403, 404 ],
+    [ GET   => '/api/branding',                undef, undef,                          200, 200, 200, 200, 200 ],
+    [ PATCH => '/api/admin/branding',          {},    { 'If-Match' => '"999"' },      403, 403, 403, 403, 409 ],
 );
 
 my $tickets_now = sub { $s->psql(q{select md5(concat_ws('#', (select string_agg(t::text, ';' order by id) from tickets t),

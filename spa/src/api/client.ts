@@ -63,6 +63,22 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
 }
 
 /**
+ * A public document (GET /api/branding): no cookie, no token, so it reads the same for
+ * everyone and never counts as a signed-in call.
+ */
+export async function publicGet<T>(path: string): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(`/api${path}`, { headers: { Accept: 'application/json' }, credentials: 'omit' });
+  } catch {
+    throw new ApiError(0, undefined, 'Cannot reach the helpdesk. Check your connection and try again.');
+  }
+  const data = await res.json().catch(() => undefined);
+  if (!res.ok) throw new ApiError(res.status, data as Problem | undefined);
+  return data as T;
+}
+
+/**
  * Uploads one file as the raw request body (POST /api/tickets/{id}/attachments?filename=…): the
  * server judges the type from the bytes, so the browser's guess is only a hint.
  */

@@ -2,7 +2,7 @@
 // here; mutations invalidate by these keys.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from './client';
-import type { Attachment, Ticket, TimelineItem, Workflow } from './types';
+import type { Attachment, CustomField, Ticket, TimelineItem, Workflow } from './types';
 
 export const keys = {
   tickets: ['tickets'] as const,
@@ -14,6 +14,8 @@ export const keys = {
   teams: ['teams'] as const,
   users: ['users'] as const,
   savedReplies: ['saved-replies'] as const,
+  customFields: ['custom-fields'] as const,
+  branding: ['branding'] as const,
 };
 
 export function useTicket(id: string) {
@@ -33,6 +35,16 @@ export function useAttachments(id: string) {
     queryKey: keys.attachments(id),
     queryFn: () => api<{ items: Attachment[] }>(`/tickets/${encodeURIComponent(id)}/attachments`),
     select: (d) => d.items,
+  });
+}
+
+/** The active custom fields, in display order. */
+export function useCustomFields() {
+  return useQuery({
+    queryKey: keys.customFields,
+    queryFn: () => api<{ items: CustomField[] }>('/custom-fields'),
+    select: (d) => d.items,
+    staleTime: 300_000,
   });
 }
 

@@ -111,3 +111,23 @@ export interface Attachment {
   /** GET it to download: always served as a file (Content-Disposition: attachment). */
   url: string;
 }
+
+/** A custom ticket field (GET /api/custom-fields); its value lives in a ticket's custom_json. */
+export interface CustomField {
+  key: string;
+  label: string;
+  type: 'text' | 'textarea' | 'number' | 'date' | 'boolean' | 'select';
+  required: boolean;
+  options: string[];
+  sort_order: number;
+}
+
+/** GET /api/branding: public, so the login page can show it. */
+export interface Branding {
+  org_name: string;
+  primary_color: string;
+  accent_color: string;
+  logo_url: string | null;
+  logo_type: string | null;
+  version: number;
+}

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError } from '../api/client';
 import { appConfig, startSignIn } from './oidc';
 import { homeFor, meKey, safeNext, signIn, useMe, useSessionExpired } from './session';
+import { BrandMark, useBranding } from '../branding/branding';
 import { ErrorMessage } from '../ui/States';
 import { ThemeToggle } from '../ui/theme';
 
@@ -14,6 +15,7 @@ export default function LoginPage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const me = useMe();
+  const brand = useBranding();
   const session = useSessionExpired();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -45,10 +47,11 @@ export default function LoginPage() {
 
   return (
     <main className="mx-auto flex min-h-screen max-w-sm flex-col justify-center px-4">
-      <div className="mb-6 flex items-center justify-between">
-        <h1 className="text-2xl font-semibold">Sign in to Helpdesk</h1>
+      <div className="mb-6 flex items-center justify-between gap-2">
+        <BrandMark className="text-lg" />
         <ThemeToggle />
       </div>
+      <h1 className="mb-4 text-2xl font-semibold">Sign in to {brand.data?.org_name ?? 'Helpdesk'}</h1>
       {session.expired && !err && (
         <p role="status" className="mb-4 rounded-md border border-warn/40 bg-warn/10 px-3 py-2 text-sm">
           Your session expired. Sign in again to continue where you were.

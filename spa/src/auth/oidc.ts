@@ -5,8 +5,12 @@
 // After the redirect back to /auth/callback the access token is kept by oidc-client-ts in
 // sessionStorage (this tab only) and every API call carries it as a bearer token; the session
 // cookie and CSRF header are not used. When the token expires the API answers 401 and the
-// person is sent to the login page, as with an expired session. The library is loaded only
-// when it is needed (a click on the button, the callback, or a token to restore).
+// browser goes through the issuer's sign-in again and back to the page it was on (renewSignIn:
+// with the issuer's session still open nobody types anything; at most once a minute, else the
+// login page). Sign-out also ends the session at the issuer when it advertises an
+// end_session_endpoint (RP-initiated logout), which sends the browser back to /login. The
+// library is loaded only when it is needed (a click on the button, the callback, or a token to
+// restore).
 import type { UserManager } from 'oidc-client-ts';
 import { setBearerToken } from '../api/client';
 
@@ -53,6 +57,7 @@ function manager(c: OidcConfig): Promise<UserManager> {
     authority: c.issuer,
     client_id: c.client_id,
     redirect_uri: `${window.location.origin}${CALLBACK_PATH}`,
+    post_logout_redirect_uri: `${window.location.origin}/login`,
     response_type: 'code',
     scope: c.scope ?? 'openid email profile',
     resource: c.resource,
@@ -94,6 +99,50 @@ export function finishSignIn(): Promise<string | null> {
     return (user.state as { next?: string | null } | undefined)?.next ?? null;
   })();
   return callback;
+}
+
+const RENEWED_AT = 'hd-oidc-renewed-at';
+let renewing: Promise<boolean> | null = null;
+
+/**
+ * The API refused the token (it expired): sends the browser through the issuer's sign-in and
+ * back to `next`. Resolves true while the browser is on its way; false when it did not go — no
+ * single sign-on here, or it already went within the last minute (a token the API keeps
+ * refusing ends at the login page, not in a loop).
+ */
+export function renewSignIn(next: string): Promise<boolean> {
+  renewing ??= (async () => {
+    const { oidc } = await appConfig();
+    const last = Number(window.sessionStorage.getItem(RENEWED_AT) ?? 0);
+    if (!oidc || Date.now() - last < 60_000) return false;
+    window.sessionStorage.setItem(RENEWED_AT, String(Date.now()));
+    await (await manager(oidc)).removeUser();
+    await startSignIn(oidc, next);
+    return true;
+  })().catch(() => false);
+  return renewing;
+}
+
+/**
+ * Sign-out for a single sign-on: forgets the token and, when the issuer advertises an
+ * end_session_endpoint, ends the session there too (the browser leaves for the issuer and comes
+ * back to /login). Resolves true when the browser is on its way there, false when only this tab
+ * forgot the token.
+ */
+export async function signOut(): Promise<boolean> {
+  setBearerToken(null);
+  restored = Promise.resolve();
+  const { oidc } = await appConfig();
+  if (!oidc) return false;
+  const mgr = await manager(oidc);
+  const user = await mgr.getUser();
+  const endSession = await mgr.metadataService.getEndSessionEndpoint().catch(() => undefined);
+  if (!user || !endSession) {
+    await mgr.removeUser();
+    return false;
+  }
+  await mgr.signoutRedirect({ id_token_hint: user.id_token });
+  return true;
 }
 
 /** Forgets the token (sign-out, or the API refused it). */

@@ -4,10 +4,10 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Navigate, useLocation } from 'react-router-dom';
-import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client';
+import { api, ApiError, hasBearerToken, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import type { Me } from '../api/types';
 import { Loading } from '../ui/States';
-import { forgetSignIn, restoreSignIn } from './oidc';
+import { forgetSignIn, renewSignIn, restoreSignIn } from './oidc';
 
 export const meKey = ['me'] as const;
 
@@ -69,11 +69,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const [expired, setExpired] = useState(false);
   useEffect(() => {
-    setUnauthorizedHandler(() => {
-      setCsrfToken(null);
+    const expire = () => {
       void forgetSignIn();
       setExpired(true);
       qc.setQueryData(meKey, null);
+    };
+    setUnauthorizedHandler(() => {
+      setCsrfToken(null);
+      if (!hasBearerToken()) return expire();
+      // single sign-on: through the issuer and back here, or else the login page
+      const here = safeNext(window.location.pathname + window.location.search) ?? '/';
+      void renewSignIn(here).then((away) => away || expire());
     });
   }, [qc]);
   return (

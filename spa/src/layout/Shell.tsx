@@ -3,8 +3,9 @@ import { useState, type ReactNode } from 'react';
 import { NavLink, useNavigate } from 'react-router-dom';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, hasBearerToken, setCsrfToken } from '../api/client';
-import { forgetSignIn } from '../auth/oidc';
+import { signOut as signOutOidc } from '../auth/oidc';
 import { useMe } from '../auth/session';
+import { BrandMark } from '../branding/branding';
 import { ThemeToggle } from '../ui/theme';
 
 export interface NavItem {
@@ -22,7 +23,8 @@ export function Shell({ nav, tools, children }: { nav: NavItem[]; tools?: ReactN
   const signOut = async () => {
     setLeaving(true);
     if (hasBearerToken()) {
-      await forgetSignIn(); // single sign-on: this tab forgets its token
+      // single sign-on: the issuer's session ends too when it can; the browser then leaves
+      if (await signOutOidc().catch(() => false)) return;
     } else {
       try {
         await api('/auth/logout', { method: 'POST', authProbe: true });
@@ -41,7 +43,7 @@ export function Shell({ nav, tools, children }: { nav: NavItem[]; tools?: ReactN
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:p-2">Skip to content</a>
       <header className="border-b border-line bg-surface">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-3 py-2 sm:px-4">
-          <span className="font-semibold text-primary">Helpdesk</span>
+          <BrandMark />
           <nav aria-label="Main" className="flex gap-1">
             {nav.map((n) => (
               <NavLink key={n.to} to={n.to} end={n.end}

@@ -2,9 +2,10 @@
 // close it.
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation, useParams } from 'react-router-dom';
-import { allowedNext, statusLabel, useAddComment, usePatchTicket, useTicket, useTimeline, useWorkflow } from '../api/queries';
+import { allowedNext, statusLabel, usePatchTicket, useTicket, useTimeline, useWorkflow } from '../api/queries';
 import { AttachmentList, FilePicker, RefusedFiles, type RefusedFile } from '../attachments/Attachments';
-import { useUploadFiles, type UploadFailure } from '../attachments/upload';
+import { useCommentWithFiles } from '../attachments/useCommentWithFiles';
+import { CustomValues } from '../ui/CustomFields';
 import { ErrorMessage, Loading } from '../ui/States';
 import { Markdown } from '../ui/Markdown';
 import { Timeline } from '../ui/Timeline';
@@ -16,32 +17,19 @@ export default function PortalTicket() {
   const ticket = useTicket(id);
   const timeline = useTimeline(id);
   const wf = useWorkflow();
-  const add = useAddComment(id);
   const close = usePatchTicket(id);
-  const uploadFiles = useUploadFiles(ticket.data?.id ?? id);
+  const comment = useCommentWithFiles(ticket.data?.id ?? id);
   const [body, setBody] = useState('');
-  const [files, setFiles] = useState<File[]>([]);
-  const [failures, setFailures] = useState<UploadFailure[]>([]);
-  const [uploading, setUploading] = useState(false);
 
   if (ticket.isPending) return <Loading label="Loading your ticket…" />;
   if (ticket.isError) return <ErrorMessage>{ticket.error.message}</ErrorMessage>;
   const t = ticket.data;
   const canClose = allowedNext(wf.data, t.status).some((s) => s.key === 'closed');
-  const busy = add.isPending || uploading;
+  const { files, failures, busy } = comment;
 
-  // Files first, then the comment, which is sent only when every file is attached.
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (files.length > 0) {
-      setUploading(true);
-      const failed = await uploadFiles(files);
-      setUploading(false);
-      setFailures(failed);
-      setFiles(failed.map((f) => f.file));
-      if (failed.length > 0) return;
-    }
-    if (body.trim()) add.mutate({ body_md: body, is_internal: false }, { onSuccess: () => setBody('') });
+    void comment.send({ body_md: body, is_internal: false }, true, () => setBody(''));
   };
 
   return (
@@ -57,6 +45,7 @@ export default function PortalTicket() {
         </p>
       </header>
       {t.description && <section className="card p-4" aria-label="Description"><Markdown source={t.description} /></section>}
+      <CustomValues values={t.custom_json} className="card p-4" />
       <AttachmentList ticketId={t.id} />
       <section aria-labelledby="history">
         <h2 id="history" className="mb-2 font-semibold">Updates</h2>
@@ -70,9 +59,8 @@ export default function PortalTicket() {
           <label htmlFor="comment" className="label">Add a comment</label>
           <textarea id="comment" className="input" rows={4} value={body} onChange={(e) => setBody(e.target.value)} placeholder="Anything the IT team should know…" />
         </div>
-        <FilePicker id="comment-files" files={files} failures={failures} disabled={busy}
-          onChange={(f) => { setFiles(f); setFailures((x) => x.filter((y) => f.includes(y.file))); }} />
-        {add.error && <ErrorMessage>{add.error.message}</ErrorMessage>}
+        <FilePicker id="comment-files" files={files} failures={failures} disabled={busy} onChange={comment.setFiles} />
+        {comment.error && <ErrorMessage>{comment.error.message}</ErrorMessage>}
         <div className="flex flex-wrap justify-between gap-2">
           {canClose ? (
             <button type="button" className="btn" disabled={close.isPending}
@@ -81,7 +69,7 @@ export default function PortalTicket() {
             </button>
           ) : <span />}
           <button type="submit" className="btn btn-primary" disabled={(!body.trim() && files.length === 0) || busy}>
-            {uploading ? 'Attaching…' : add.isPending ? 'Sending…' : body.trim() || files.length === 0 ? 'Send comment' : 'Attach files'}
+            {comment.uploading ? 'Attaching…' : comment.sending ? 'Sending…' : body.trim() || files.length === 0 ? 'Send comment' : 'Attach files'}
           </button>
         </div>
         {close.error && <ErrorMessage>{close.error.message}</ErrorMessage>}

@@ -1,5 +1,5 @@
 // The agent console: queues, a ticket, a new ticket; global shortcuts `/`, `n`, `?`.
-import { useRef, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useRef, useState, type FormEvent } from 'react';
 import { Route, Routes, useNavigate } from 'react-router-dom';
 import { Shell } from '../layout/Shell';
 import { AGENT_SHORTCUTS, useHotkeys } from '../ui/hotkeys';
@@ -7,7 +7,10 @@ import { Dialog } from '../ui/Dialog';
 import QueuePage from './QueuePage';
 import TicketPage from './TicketPage';
 import NewTicketPage from './NewTicketPage';
-import { Empty } from '../ui/States';
+import { can, useMe } from '../auth/session';
+import { Empty, Loading } from '../ui/States';
+
+const BrandingPage = lazy(() => import('../admin/BrandingPage'));
 
 /** "42", "tkt-42", " TKT-42 " → "TKT-42"; anything else → null. */
 export function ticketNumber(input: string): string | null {
@@ -66,6 +69,7 @@ export default function AgentRoutes() {
   const navigate = useNavigate();
   const quick = useRef<HTMLInputElement>(null);
   const [help, setHelp] = useState(false);
+  const admin = can(useMe().data, 'settings.admin');
   useHotkeys({
     '/': () => quick.current?.focus(),
     n: () => navigate('/agent/new'),
@@ -76,6 +80,7 @@ export default function AgentRoutes() {
       nav={[
         { to: '/agent', label: 'Queues', end: true },
         { to: '/agent/new', label: 'New ticket' },
+        ...(admin ? [{ to: '/agent/settings/branding', label: 'Branding' }] : []),
       ]}
       tools={
         <>
@@ -87,6 +92,9 @@ export default function AgentRoutes() {
         <Route index element={<QueuePage />} />
         <Route path="tickets/:id" element={<TicketPage />} />
         <Route path="new" element={<NewTicketPage />} />
+        <Route path="settings/branding" element={admin
+          ? <Suspense fallback={<Loading />}><BrandingPage /></Suspense>
+          : <Empty title="Only admins can change the branding." />} />
         <Route path="*" element={<Empty title="There is no such page in the console." />} />
       </Routes>
       {help && <ShortcutHelp onClose={() => setHelp(false)} />}

@@ -2,9 +2,8 @@
 // files attached with a public reply (an attachment is the ticket's, so the requester sees it).
 import { forwardRef, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
-import { useAddComment } from '../api/queries';
 import { FilePicker } from '../attachments/Attachments';
-import { useUploadFiles, type UploadFailure } from '../attachments/upload';
+import { useCommentWithFiles } from '../attachments/useCommentWithFiles';
 import { ErrorMessage } from '../ui/States';
 import { LockIcon } from '../ui/LockIcon';
 import { useSavedReplies } from './agentQueries';
@@ -16,11 +15,8 @@ export const Composer = forwardRef<HTMLTextAreaElement, {
 }>(function Composer({ ticketId, mode, onMode, canInternal }, ref) {
   const [body, setBody] = useState('');
   const [insertError, setInsertError] = useState<string | null>(null);
-  const [files, setFiles] = useState<File[]>([]);
-  const [failures, setFailures] = useState<UploadFailure[]>([]);
-  const [uploading, setUploading] = useState(false);
-  const add = useAddComment(ticketId);
-  const uploadFiles = useUploadFiles(ticketId);
+  const comment = useCommentWithFiles(ticketId);
+  const { files, failures, busy } = comment;
   const replies = useSavedReplies();
   const internal = mode === 'internal';
 
@@ -38,21 +34,11 @@ export const Composer = forwardRef<HTMLTextAreaElement, {
     }
   };
 
-  // Files first: the reply is sent only once every file is attached, so a refused file never
-  // leaves a reply that says "see attached" without it.
-  const submit = async (e: FormEvent) => {
+  // A note never carries files: a ticket's files are visible to its requester.
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!internal && files.length > 0) {
-      setUploading(true);
-      const failed = await uploadFiles(files);
-      setUploading(false);
-      setFailures(failed);
-      setFiles(failed.map((f) => f.file));
-      if (failed.length > 0) return;
-    }
-    if (body.trim()) add.mutate({ body_md: body, is_internal: internal }, { onSuccess: () => setBody('') });
+    void comment.send({ body_md: body, is_internal: internal }, !internal, () => setBody(''));
   };
-  const busy = add.isPending || uploading;
   const sendable = body.trim() !== '' || (!internal && files.length > 0);
 
   return (
@@ -87,14 +73,13 @@ export const Composer = forwardRef<HTMLTextAreaElement, {
         {internal ? (
           <p className="text-xs text-muted">Files attached to a ticket are visible to the requester: attach them with a public reply.</p>
         ) : (
-          <FilePicker id="reply-files" files={files} failures={failures} disabled={busy}
-            onChange={(f) => { setFiles(f); setFailures((x) => x.filter((y) => f.includes(y.file))); }} />
+          <FilePicker id="reply-files" files={files} failures={failures} disabled={busy} onChange={comment.setFiles} />
         )}
       </div>
-      {(add.error || insertError) && <div className="mt-2"><ErrorMessage>{add.error?.message ?? insertError}</ErrorMessage></div>}
+      {(comment.error || insertError) && <div className="mt-2"><ErrorMessage>{comment.error?.message ?? insertError}</ErrorMessage></div>}
       <div className="mt-2 flex justify-end">
         <button type="submit" className={internal ? 'btn border-internal-line' : 'btn btn-primary'} disabled={!sendable || busy}>
-          {uploading ? 'Attaching…' : add.isPending ? 'Sending…' : internal ? 'Add internal note' : body.trim() || !files.length ? 'Send reply' : 'Attach files'}
+          {comment.uploading ? 'Attaching…' : comment.sending ? 'Sending…' : internal ? 'Add internal note' : body.trim() || !files.length ? 'Send reply' : 'Attach files'}
         </button>
       </div>
     </form>

@@ -8,6 +8,7 @@ import { allowedNext, keys, statusLabel, usePatchTicket, useTicket, useTimeline,
 import type { Ticket } from '../api/types';
 import { can, useMe } from '../auth/session';
 import { useHotkeys } from '../ui/hotkeys';
+import { CustomValues } from '../ui/CustomFields';
 import { ErrorMessage, Loading } from '../ui/States';
 import { Timeline } from '../ui/Timeline';
 import { formatDateTime } from '../ui/format';
@@ -184,6 +185,7 @@ export default function TicketPage() {
           <input id="f-category" key={`c${t.version}`} className="input" defaultValue={t.category ?? ''}
             onBlur={(e) => e.target.value !== (t.category ?? '') && save({ category: e.target.value || null, ...(e.target.value ? {} : { subcategory: null }) }, t)} />
         </Field>
+        <CustomValues values={t.custom_json} />
         <p className="text-xs text-muted">Requester: {t.requester?.display_name} ({t.requester?.email})<br />Updated {formatDateTime(t.updated_at)} · version {t.version}</p>
       </aside>
 

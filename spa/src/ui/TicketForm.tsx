@@ -1,14 +1,17 @@
 // Filing a ticket: the requester portal's form, and the console's (which adds priority and a
 // requester to file on behalf of). Field errors from the API appear under their fields. Chosen
 // files are uploaded once the ticket exists; those refused are handed to onCreated, whose page
-// says so next to its own file field.
+// says so next to its own file field. The instance's custom fields (GET /api/custom-fields) are
+// rendered by type and sent as custom_json; the server decides what is missing or wrong.
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from '../api/client';
-import { keys } from '../api/queries';
-import type { Ticket } from '../api/types';
+import { keys, useCustomFields } from '../api/queries';
+import type { CustomField, Ticket } from '../api/types';
 import { FilePicker } from '../attachments/Attachments';
 import { uploadAll, uploadOne, type UploadFailure } from '../attachments/upload';
+import { CustomFieldInputs } from './CustomFields';
+import { customToBody, type CustomDraft } from './customValues';
 import { ErrorMessage, FieldError } from './States';
 
 export const CATEGORIES = ['Hardware', 'Software', 'Access', 'Network', 'Email', 'Other'];
@@ -30,8 +33,11 @@ export interface TicketDraft {
   requester_id: string;
 }
 
-/** The POST /api/tickets body for a draft: empty optional fields are left out. */
-export function draftToBody(d: TicketDraft, agent: boolean): Record<string, unknown> {
+/**
+ * The POST /api/tickets body for a draft: empty optional fields are left out; with custom
+ * fields defined, custom_json carries their values.
+ */
+export function draftToBody(d: TicketDraft, agent: boolean, fields: CustomField[] = [], custom: CustomDraft = {}): Record<string, unknown> {
   const b: Record<string, unknown> = { title: d.title.trim() };
   if (d.description.trim()) b.description = d.description;
   if (d.category) b.category = d.category;
@@ -39,6 +45,7 @@ export function draftToBody(d: TicketDraft, agent: boolean): Record<string, unkn
   if (d.urgency) b.urgency = Number(d.urgency);
   if (agent && d.priority) b.priority = d.priority;
   if (agent && d.requester_id) b.requester_id = d.requester_id;
+  if (fields.length > 0) b.custom_json = customToBody(fields, custom);
   return b;
 }
 
@@ -51,12 +58,14 @@ export function TicketForm({ agentFields, onCreated, submitLabel }: {
 }) {
   const qc = useQueryClient();
   const [d, setD] = useState<TicketDraft>(EMPTY);
+  const [custom, setCustom] = useState<CustomDraft>({});
+  const fields = useCustomFields();
   const [files, setFiles] = useState<File[]>([]);
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const set = (k: keyof TicketDraft, v: string) => setD((x) => ({ ...x, [k]: v }));
   const create = useMutation({
     mutationFn: async () => {
-      const t = await api<Ticket>('/tickets', { method: 'POST', body: draftToBody(d, !!agentFields) });
+      const t = await api<Ticket>('/tickets', { method: 'POST', body: draftToBody(d, !!agentFields, fields.data, custom) });
       return { t, refused: await uploadAll(files, uploadOne(t.id)) };
     },
     onSuccess: ({ t, refused }) => {
@@ -118,6 +127,9 @@ export function TicketForm({ agentFields, onCreated, submitLabel }: {
         </div>
         <FieldError id="urgency-error" message={errors.urgency} />
       </fieldset>
+      {fields.isError && <ErrorMessage>The form's extra fields could not be loaded: {fields.error.message}</ErrorMessage>}
+      <CustomFieldInputs fields={fields.data ?? []} draft={custom} errors={errors}
+        onChange={(k, v) => setCustom((c) => ({ ...c, [k]: v }))} />
       <FilePicker id="new-files" files={files} onChange={setFiles} disabled={create.isPending} />
       {agentFields?.(d, set, errors)}
       <div className="flex justify-end">
