@@ -284,6 +284,12 @@ void hd_op_init(hd_op_t *op, const hd_req_t *req);
 /* Frees what op allocated, including op->resp's body and cookie. */
 void hd_op_free(hd_op_t *op);
 
+/*
+ * Process exit: frees what the API keeps per process (the principals'
+ * rendered role and permission arrays).
+ */
+void hd_api_principal_arrays_free(void);
+
 hd_api_rc_t hd_api_begin(hd_op_t *op);
 
 /*

@@ -388,17 +388,118 @@ hd_api_principal_resolve(hd_op_t *op)
 
 
 /*
+ * A principal's roles and permissions as JSON arrays depend on nothing but
+ * its set of roles and the organisation's scope, and there are only
+ * 2^HD_ROLE_COUNT x 2 of those: each is rendered once per process, on first
+ * use, and kept (GET /api/me is on the path of every page the web app
+ * loads; rendering some thirty escaped names took a few microseconds).
+ * Process state, used from the event loop only, like the token cache.
+ */
+typedef struct {
+    char    *roles;         /* ["agent", …] */
+    char    *permissions;   /* ["ticket.read", …] */
+} hd_principal_arrays_t;
+
+static hd_principal_arrays_t  hd_principal_arrays[1u << HD_ROLE_COUNT][2];
+
+
+static char *
+hd_api_roles_json(hd_roles_t roles)
+{
+    int          i;
+    size_t       len;
+    hd_buf_t     b;
+    const char  *sep;
+
+    hd_buf_init(&b, 64);
+    hd_buf_adds(&b, "[");
+    sep = "";
+    for (i = 0; i < HD_ROLE_COUNT; i++) {
+        if (roles & (1u << i)) {
+            hd_buf_adds(&b, sep);
+            hd_buf_json_string(&b, hd_role_name((hd_role_t) (1u << i)));
+            sep = ",";
+        }
+    }
+    hd_buf_adds(&b, "]");
+
+    return hd_buf_take(&b, &len);
+}
+
+
+static char *
+hd_api_permissions_json(hd_roles_t roles, hd_scope_t scope)
+{
+    size_t       n, k, len;
+    hd_buf_t     b;
+    const char  *names[HD_RBAC_ACTION_COUNT];
+
+    hd_buf_init(&b, 1024);
+    hd_buf_adds(&b, "[");
+    n = hd_rbac_permissions(roles, scope, names, HD_RBAC_ACTION_COUNT);
+    for (k = 0; k < n && k < HD_RBAC_ACTION_COUNT; k++) {
+        hd_buf_adds(&b, k ? "," : "");
+        hd_buf_json_string(&b, names[k]);
+    }
+    hd_buf_adds(&b, "]");
+
+    return hd_buf_take(&b, &len);
+}
+
+
+/* The arrays for roles under scope; NULL members when memory ran out. */
+static const hd_principal_arrays_t *
+hd_api_principal_arrays(hd_roles_t roles, hd_scope_t scope)
+{
+    hd_principal_arrays_t  *a;
+
+    a = &hd_principal_arrays[roles & ((1u << HD_ROLE_COUNT) - 1)]
+                            [scope == HD_SCOPE_ALL];
+
+    if (a->roles == NULL) {
+        a->roles = hd_api_roles_json(roles);
+    }
+
+    if (a->permissions == NULL) {
+        a->permissions = hd_api_permissions_json(roles, scope);
+    }
+
+    return a;
+}
+
+
+void
+hd_api_principal_arrays_free(void)
+{
+    size_t  i, k;
+
+    for (i = 0; i < (1u << HD_ROLE_COUNT); i++) {
+        for (k = 0; k < 2; k++) {
+            free(hd_principal_arrays[i][k].roles);
+            free(hd_principal_arrays[i][k].permissions);
+            hd_principal_arrays[i][k].roles = NULL;
+            hd_principal_arrays[i][k].permissions = NULL;
+        }
+    }
+}
+
+
+/*
  * The principal as GET /api/me and the login answer show it: an object's
- * members, without the braces, written straight into b (this is on the
- * path of every page the web app loads).  teams_json is the database's own
- * JSON rendering and goes in as it is.
+ * members, without the braces, written straight into b.  teams_json is the
+ * database's own JSON rendering and goes in as it is.
  */
 void
 hd_api_principal_render(hd_op_t *op, hd_buf_t *b)
 {
-    int          i;
-    size_t       n, k;
-    const char  *sep, *names[HD_RBAC_ACTION_COUNT];
+    const hd_principal_arrays_t  *a;
+
+    a = hd_api_principal_arrays(op->me.roles, op->req->scope);
+
+    if (a->roles == NULL || a->permissions == NULL) {
+        b->failed = 1;      /* answered as a failed allocation is */
+        return;
+    }
 
     hd_buf_json_key(b, "id");
     hd_buf_json_string(b, op->me.user_id);
@@ -417,16 +518,7 @@ hd_api_principal_render(hd_op_t *op, hd_buf_t *b)
 
     hd_buf_adds(b, ",");
     hd_buf_json_key(b, "roles");
-    hd_buf_adds(b, "[");
-    sep = "";
-    for (i = 0; i < HD_ROLE_COUNT; i++) {
-        if (op->me.roles & (1u << i)) {
-            hd_buf_adds(b, sep);
-            hd_buf_json_string(b, hd_role_name((hd_role_t) (1u << i)));
-            sep = ",";
-        }
-    }
-    hd_buf_adds(b, "]");
+    hd_buf_adds(b, a->roles);
 
     hd_buf_adds(b, ",");
     hd_buf_json_key(b, "teams");
@@ -435,14 +527,7 @@ hd_api_principal_render(hd_op_t *op, hd_buf_t *b)
 
     hd_buf_adds(b, ",");
     hd_buf_json_key(b, "permissions");
-    hd_buf_adds(b, "[");
-    n = hd_rbac_permissions(op->me.roles, op->req->scope, names,
-                            HD_RBAC_ACTION_COUNT);
-    for (k = 0; k < n && k < HD_RBAC_ACTION_COUNT; k++) {
-        hd_buf_adds(b, k ? "," : "");
-        hd_buf_json_string(b, names[k]);
-    }
-    hd_buf_adds(b, "]");
+    hd_buf_adds(b, a->permissions);
 }
 
 

@@ -66,6 +66,13 @@ my $box = $admin->t->tx->res->json;
 ok !exists $box->{password} && !exists $box->{secret_sealed}, 'the answer never carries the credential';
 unlike $admin->t->tx->res->body, qr/\Q$pw\E/, 'not even in passing';
 $admin->t->post_ok($url => $admin->h => json => { %good, name => 'support' })->status_is(409, 'names are unique');
+$admin->t->post_ok($url => $admin->h => json => { %good, name => "  SUPPORT " })
+    ->status_is(409, 'regardless of case and surrounding blanks')
+    ->json_is('/detail', 'another mailbox has that name');
+is boxes(), 1, 'and neither twin was stored';
+my ($rc, $out) = $s->psql_as('postgres', "insert into mailboxes (name, url, username) "
+    . "values (' support', 'imap://127.0.0.1:1', 'x')");
+ok $rc && $out =~ /mailboxes_name_ci_key/, 'the database itself refuses a twin made behind the API';
 
 is $s->psql("select octet_length(secret_sealed) from mailboxes"), length($pw) + 31,
     'the database holds a sealed box of the right size';
