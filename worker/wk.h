@@ -215,7 +215,8 @@ int wk_mail_in_init(const wk_config_t *cfg);
 
 /*
  * Poll the IMAP folders whose round has come and process stored mail, on
- * conn.  Returns 0, or -1 when the database connection broke.
+ * conn.  Returns 1 when mail is left waiting (call again at once), 0, or
+ * -1 when the database connection broke.
  */
 int wk_mail_in_session(PGconn *conn, volatile sig_atomic_t *stop);
 

@@ -197,12 +197,14 @@ wk_run_session(PGconn *conn)
     long long      next_tick = wk_now_ms();
     PGnotify      *n;
     char           reason[512];
+    int            more;
 
     while (!wk_run_stop) {
         wk_run_duties();
 
-        /* inbound email needs the database */
-        if (wk_mail_in_session(conn, &wk_run_stop) != 0) {
+        /* inbound email needs the database; while mail waits, no pause */
+        more = wk_mail_in_session(conn, &wk_run_stop);
+        if (more < 0) {
             goto lost;
         }
 
@@ -210,7 +212,7 @@ wk_run_session(PGconn *conn)
         pfd.events = POLLIN;
         pfd.revents = 0;
 
-        if (poll(&pfd, 1, WK_RUN_SLICE_MS) > 0) {
+        if (poll(&pfd, 1, more ? 0 : WK_RUN_SLICE_MS) > 0) {
             if (!PQconsumeInput(conn)) {
                 goto lost;
             }
