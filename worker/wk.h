@@ -215,7 +215,8 @@ int wk_mail_in_init(const wk_config_t *cfg);
 
 /*
  * Poll the IMAP folders whose round has come and process stored mail, on
- * conn.  Returns 0, or -1 when the database connection broke.
+ * conn.  Returns 1 when mail is left waiting (call again at once), 0, or
+ * -1 when the database connection broke.
  */
 int wk_mail_in_session(PGconn *conn, volatile sig_atomic_t *stop);
 
@@ -223,9 +224,10 @@ void wk_mail_in_cleanup(void);
 /* wk_jobs.c, wk_notify.c, wk_smtp.c: the outbox and outbound email */
 
 /*
- * One round of the database duties of `run`: auto-close (once a minute),
- * due jobs and due mail, each for at most about a second.  Returns 0, or
- * -1 when the connection broke (logged).
+ * One round of the jobs duty of `run`: auto-close (once a minute), then
+ * due jobs for at most about a second.  Returns 1 when it handled a job
+ * (more may be due: call again at once), 0 when nothing was due, or -1
+ * when the connection broke (logged).
  */
 int wk_jobs_duty(PGconn *conn, const wk_config_t *cfg,
     volatile sig_atomic_t *stop);
@@ -258,6 +260,15 @@ int wk_notify_job(PGconn *conn, const wk_config_t *cfg, const wk_job_t *job,
  */
 int wk_smtp_send_due(PGconn *conn, const wk_config_t *cfg,
     volatile sig_atomic_t *stop, long long budget_ms, int *sent, int *failed);
+
+/*
+ * One round of the mail duty of `run`: due email_outbound rows sent for
+ * at most about a second.  Returns 1 when it settled a mail (sent or not;
+ * call again at once), 0 when none was due, or -1 when the connection
+ * broke (logged).
+ */
+int wk_smtp_duty(PGconn *conn, const wk_config_t *cfg,
+    volatile sig_atomic_t *stop);
 
 void wk_smtp_cleanup(void);
 

@@ -21,14 +21,21 @@
  * seconds on (at most an hour); at max_attempts it is 'dead'.  ('running'
  * is never used: a claim lives as a row lock, not as a status.)
  *
+ * `jobs run-once` composes on its connection while a second thread sends
+ * what is composed on another (wk_jobs_sender), so the two halves overlap
+ * instead of following each other.
+ *
  * Kinds: those in wk_jobs_kinds[] with a handler run it; those listed
  * without one (events nobody acts on yet) are marked done at once; any
  * other kind is left queued, untouched, for the component that knows it.
  */
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wk.h"
@@ -376,6 +383,8 @@ int
 wk_jobs_duty(PGconn *conn, const wk_config_t *cfg,
     volatile sig_atomic_t *stop)
 {
+    int  jobs;
+
     if (wk_now_ms() >= wk_jobs_next_auto_close) {
         wk_jobs_next_auto_close = wk_now_ms() + WK_JOBS_AUTO_CLOSE_MS;
 
@@ -384,19 +393,65 @@ wk_jobs_duty(PGconn *conn, const wk_config_t *cfg,
         }
     }
 
-    if (wk_jobs_run_due(conn, cfg, stop, WK_JOBS_BUDGET_MS) < 0) {
-        return -1;
+    jobs = wk_jobs_run_due(conn, cfg, stop, WK_JOBS_BUDGET_MS);
+
+    return jobs < 0 ? -1 : (jobs > 0);
+}
+
+
+/* `jobs run-once`'s sender: what wk_jobs_command() shares with it. */
+typedef struct {
+    const wk_config_t      *cfg;
+    atomic_int              composed;   /* the composer is done */
+    int                     sent;
+    int                     failed;
+    int                     rc;
+} wk_jobs_sender_t;
+
+
+/*
+ * Sends due mail on its own connection while the composer fills the
+ * outbox, until the outbox is empty after the composer finished.
+ */
+static void *
+wk_jobs_sender(void *arg)
+{
+    wk_jobs_sender_t  *s = arg;
+    PGconn            *conn;
+    struct timespec    ts = { 0, 20 * 1000000L };
+    int                last;
+
+    conn = wk_pg_connect(s->cfg->db, "jobs-mail", NULL, 10, NULL, 0);
+    if (conn == NULL) {
+        s->rc = -1;
+        return NULL;
     }
 
-    return wk_smtp_send_due(conn, cfg, stop, WK_JOBS_BUDGET_MS, NULL, NULL);
+    do {
+        last = atomic_load(&s->composed);   /* read before the round */
+        if (wk_smtp_send_due(conn, s->cfg, NULL, -1, &s->sent, &s->failed)
+            != 0)
+        {
+            s->rc = -1;
+            break;
+        }
+        if (!last) {
+            nanosleep(&ts, NULL);
+        }
+    } while (!last);
+
+    PQfinish(conn);
+    return NULL;
 }
 
 
 int
 wk_jobs_command(const wk_config_t *cfg, int argc, char **argv)
 {
-    PGconn  *conn;
-    int      closed, jobs, sent = 0, failed = 0, rc = WK_EXIT_OK;
+    PGconn            *conn;
+    pthread_t          tid;
+    wk_jobs_sender_t   sender;
+    int                closed, jobs, rc = WK_EXIT_OK;
 
     if (argc != 1 || strcmp(argv[0], "run-once") != 0) {
         fprintf(stderr, "usage: %s jobs run-once\n", WK_NAME);
@@ -413,17 +468,28 @@ wk_jobs_command(const wk_config_t *cfg, int argc, char **argv)
         return WK_EXIT_FAIL;
     }
 
+    /* compose here, send on a thread of its own meanwhile */
+    memset(&sender, 0, sizeof(sender));
+    sender.cfg = cfg;
+
+    if (pthread_create(&tid, NULL, wk_jobs_sender, &sender) != 0) {
+        wk_log("jobs: cannot start the sender thread");
+        PQfinish(conn);
+        return WK_EXIT_FAIL;
+    }
+
     closed = wk_jobs_auto_close(conn, cfg);
     jobs = wk_jobs_run_due(conn, cfg, NULL, -1);
+    atomic_store(&sender.composed, 1);
+    pthread_join(tid, NULL);
 
-    if (closed < 0 || jobs < 0
-        || wk_smtp_send_due(conn, cfg, NULL, -1, &sent, &failed) != 0)
-    {
+    if (closed < 0 || jobs < 0 || sender.rc != 0) {
         rc = WK_EXIT_FAIL;
     }
 
     printf("auto-closed %d, jobs %d, mail sent %d, failed %d\n",
-           closed < 0 ? 0 : closed, jobs < 0 ? 0 : jobs, sent, failed);
+           closed < 0 ? 0 : closed, jobs < 0 ? 0 : jobs, sender.sent,
+           sender.failed);
 
     PQfinish(conn);
     wk_smtp_cleanup();

@@ -24,13 +24,22 @@
  * down for an hour catches up on its first round.  Job handlers (email,
  * exports) plug in the same way as they are written.
  *
- * Outbound email (wk_jobs.c): each round of the session runs
- * wk_jobs_duty() — auto-close once a minute, then due jobs and due mail,
- * each for at most about a second.
+ * Outbound email runs on two threads, each with its own connection
+ * (wk_run_duty): "jobs" does rounds of wk_jobs_duty() (wk_jobs.c:
+ * auto-close once a minute, then due jobs, composing mail into
+ * email_outbound) and "mail" rounds of wk_smtp_duty() (wk_smtp.c: due
+ * mail to SMTP), each round at most about a second, back to back while
+ * there is work, else every WK_RUN_SLICE_MS.  So inbound mail, composing
+ * the acknowledgements it causes and sending them go on side by side,
+ * each on its own database backend, instead of taking turns on one
+ * connection.  A thread shares nothing with the loop but the stop flag
+ * (signals are taken by the main thread), reconnects with the same
+ * backoff, and is joined before the process exits.
  */
 
 #include <errno.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -162,6 +171,122 @@ wk_run_sleep(long long ms)
 }
 
 
+/* Sleep ms milliseconds, or less when a stop signal arrives (any thread). */
+static void
+wk_run_nap(long long ms)
+{
+    long long        end = wk_now_ms() + ms, left;
+    struct timespec  ts;
+
+    while (!wk_run_stop && (left = end - wk_now_ms()) > 0) {
+        if (left > WK_RUN_SLICE_MS) {
+            left = WK_RUN_SLICE_MS;
+        }
+
+        ts.tv_sec = 0;
+        ts.tv_nsec = left * 1000000L;
+        nanosleep(&ts, NULL);
+    }
+}
+
+
+/* An outbox thread: its name and the duty it runs rounds of. */
+typedef struct {
+    const char  *name;
+    int        (*duty)(PGconn *conn, const wk_config_t *cfg,
+                       volatile sig_atomic_t *stop);
+    pthread_t    tid;
+} wk_run_thread_t;
+
+static wk_run_thread_t  wk_run_threads[] = {
+    { "jobs", wk_jobs_duty, 0 },
+    { "mail", wk_smtp_duty, 0 },
+};
+
+#define WK_RUN_NTHREADS \
+    (sizeof(wk_run_threads) / sizeof(wk_run_threads[0]))
+
+
+/* The body of an outbox thread (see the top of this file). */
+static void *
+wk_run_duty(void *arg)
+{
+    const wk_run_thread_t  *t = arg;
+    PGconn                 *conn;
+    char                    reason[1024];
+    long long               backoff = WK_RUN_BACKOFF_MIN_MS;
+    int                     rc = 0;
+
+    while (!wk_run_stop) {
+        conn = wk_pg_connect(wk_run_cfg->db, t->name, &wk_run_stop,
+                             WK_RUN_CONNECT_SEC, reason, sizeof(reason));
+
+        if (conn == NULL) {
+            wk_run_nap(backoff);
+            backoff = (backoff * 2 > WK_RUN_BACKOFF_MAX_MS)
+                      ? WK_RUN_BACKOFF_MAX_MS : backoff * 2;
+            continue;
+        }
+
+        backoff = WK_RUN_BACKOFF_MIN_MS;
+
+        while (!wk_run_stop
+               && (rc = t->duty(conn, wk_run_cfg, &wk_run_stop)) >= 0)
+        {
+            if (rc == 0) {
+                wk_run_nap(WK_RUN_SLICE_MS);
+            }
+        }
+
+        if (rc < 0 && !wk_run_stop) {
+            wk_log("%s: database connection lost: %s", t->name,
+                   wk_pg_error_line(conn, reason, sizeof(reason)));
+        }
+
+        PQfinish(conn);
+    }
+
+    return NULL;
+}
+
+
+/*
+ * Start the outbox threads with SIGTERM and SIGINT blocked in them, so
+ * that the signals reach the main loop.  0, or -1 (logged; none runs).
+ */
+static int
+wk_run_threads_start(void)
+{
+    sigset_t  block, old;
+    size_t    i;
+    int       err = 0;
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+
+    for (i = 0; i < WK_RUN_NTHREADS && err == 0; i++) {
+        err = pthread_create(&wk_run_threads[i].tid, NULL, wk_run_duty,
+                             &wk_run_threads[i]);
+    }
+
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+
+    if (err != 0) {
+        wk_log("cannot start the %s thread: %s", wk_run_threads[i - 1].name,
+               strerror(err));
+        wk_run_stop = SIGTERM;
+        while (--i > 0) {
+            pthread_join(wk_run_threads[i - 1].tid, NULL);
+        }
+        return -1;
+    }
+
+    return 0;
+}
+
+
 /* Log the connection and the schema version found there. */
 static void
 wk_run_log_connected(PGconn *conn)
@@ -197,12 +322,14 @@ wk_run_session(PGconn *conn)
     long long      next_tick = wk_now_ms();
     PGnotify      *n;
     char           reason[512];
+    int            more;
 
     while (!wk_run_stop) {
         wk_run_duties();
 
-        /* inbound email needs the database */
-        if (wk_mail_in_session(conn, &wk_run_stop) != 0) {
+        /* inbound email needs the database; while mail waits, no pause */
+        more = wk_mail_in_session(conn, &wk_run_stop);
+        if (more < 0) {
             goto lost;
         }
 
@@ -210,7 +337,7 @@ wk_run_session(PGconn *conn)
         pfd.events = POLLIN;
         pfd.revents = 0;
 
-        if (poll(&pfd, 1, WK_RUN_SLICE_MS) > 0) {
+        if (poll(&pfd, 1, more ? 0 : WK_RUN_SLICE_MS) > 0) {
             if (!PQconsumeInput(conn)) {
                 goto lost;
             }
@@ -238,11 +365,6 @@ wk_run_session(PGconn *conn)
             next_tick = wk_now_ms() + wk_run_cfg->sla_tick_seconds * 1000LL;
         }
 
-        /* outbound email: the jobs outbox, auto-close, SMTP (wk_jobs.c) */
-        if (wk_jobs_duty(conn, wk_run_cfg, &wk_run_stop) != 0) {
-            goto lost;
-        }
-
         if (wk_now_ms() >= next_beat) {
             if (wk_pg_run(conn, "select 1", "heartbeat") != 0) {
                 goto lost;
@@ -266,6 +388,7 @@ int
 wk_run(const wk_config_t *cfg)
 {
     PGconn     *conn;
+    size_t      i;
     char        reason[1024];
     long long   backoff = WK_RUN_BACKOFF_MIN_MS;
 
@@ -292,6 +415,10 @@ wk_run(const wk_config_t *cfg)
     wk_log("starting %s %s", WK_NAME, HD_VERSION);
 
     if (wk_mail_in_init(cfg) != 0) {
+        return WK_EXIT_FAIL;
+    }
+
+    if (wk_run_threads_start() != 0) {
         return WK_EXIT_FAIL;
     }
 
@@ -331,6 +458,9 @@ wk_run(const wk_config_t *cfg)
     }
 
     wk_log("stopping on %s", wk_run_stop == SIGINT ? "SIGINT" : "SIGTERM");
+    for (i = 0; i < WK_RUN_NTHREADS; i++) {
+        pthread_join(wk_run_threads[i].tid, NULL);
+    }
     wk_mail_in_cleanup();
     wk_oidc_cleanup();
     wk_smtp_cleanup();

@@ -24,7 +24,8 @@
  * signal leaves claimed but unsent go back to 'queued' at once.
  *
  * One curl handle is kept between calls, so consecutive messages reuse
- * the SMTP connection.
+ * the SMTP connection; it belongs to the one thread that sends (the "mail"
+ * thread of `run`, the sender of `jobs run-once`; see wk_run.c).
  */
 
 #include <stdio.h>
@@ -40,6 +41,7 @@
 #define WK_SMTP_BACKOFF_MAX   600        /* seconds */
 #define WK_SMTP_CONNECT_SEC    10
 #define WK_SMTP_TIMEOUT_SEC    60
+#define WK_SMTP_BUDGET_MS    1000       /* a round of wk_smtp_duty() */
 
 
 static CURL  *wk_smtp_curl;
@@ -377,4 +379,20 @@ wk_smtp_send_due(PGconn *conn, const wk_config_t *cfg,
     }
 
     return 0;
+}
+
+
+int
+wk_smtp_duty(PGconn *conn, const wk_config_t *cfg,
+    volatile sig_atomic_t *stop)
+{
+    int  sent = 0, failed = 0;
+
+    if (wk_smtp_send_due(conn, cfg, stop, WK_SMTP_BUDGET_MS, &sent, &failed)
+        != 0)
+    {
+        return -1;
+    }
+
+    return (sent + failed > 0);
 }
