@@ -813,6 +813,10 @@ ngx_http_helpdesk_header(ngx_http_request_t *r, const char *name,
 {
     ngx_table_elt_t  *h;
 
+    if (value == NULL) {        /* a copy that found no memory */
+        return NGX_ERROR;
+    }
+
     h = ngx_list_push(&r->headers_out.headers);
     if (h == NULL) {
         return NGX_ERROR;
@@ -829,8 +833,31 @@ ngx_http_helpdesk_header(ngx_http_request_t *r, const char *name,
 
 
 /*
- * Sends a complete response; returns what the caller should finalize with.
+ * The headers of a file the browser is given (an attachment, the logo):
+ * Content-Disposition as disposition says, never sniffed, and csp (if
+ * any).
  */
+static ngx_int_t
+ngx_http_helpdesk_file_headers(ngx_http_request_t *r,
+    const char *disposition, const char *csp)
+{
+    if (ngx_http_helpdesk_header(r, "Content-Disposition",
+                                 ngx_http_helpdesk_copy(r, disposition),
+                                 ngx_strlen(disposition)) != NGX_OK
+        || ngx_http_helpdesk_header(r, "X-Content-Type-Options",
+                                    (u_char *) "nosniff", 7) != NGX_OK
+        || (csp != NULL
+            && ngx_http_helpdesk_header(r, "Content-Security-Policy",
+                                        (u_char *) csp, ngx_strlen(csp))
+               != NGX_OK))
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
 /*
  * A stored file: the headers that make it a download that no browser will
  * render or run, then an internal redirect to the location that serves the
@@ -868,15 +895,9 @@ ngx_http_helpdesk_send_file(ngx_http_request_t *r,
         || ngx_http_helpdesk_header(r, "Cache-Control",
                                     (u_char *) "private, no-store", 17)
            != NGX_OK
-        || ngx_http_helpdesk_header(r, "Content-Disposition",
-                                    ngx_http_helpdesk_copy(r,
-                                                           resp->disposition),
-                                    ngx_strlen(resp->disposition)) != NGX_OK
-        || ngx_http_helpdesk_header(r, "X-Content-Type-Options",
-                                    (u_char *) "nosniff", 7) != NGX_OK
-        || ngx_http_helpdesk_header(r, "Content-Security-Policy",
-                                    (u_char *) "sandbox; default-src 'none'",
-                                    27) != NGX_OK)
+        || ngx_http_helpdesk_file_headers(r, resp->disposition,
+                                          "sandbox; default-src 'none'")
+           != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -935,17 +956,8 @@ ngx_http_helpdesk_send(ngx_http_request_t *r, hd_resp_t *resp,
     /* a file for the browser to show (the logo): never sniffed, never
        scripted */
     if (resp->disposition != NULL
-        && (ngx_http_helpdesk_header(r, "Content-Disposition",
-                                     ngx_http_helpdesk_copy(r,
-                                                            resp->disposition),
-                                     ngx_strlen(resp->disposition)) != NGX_OK
-            || ngx_http_helpdesk_header(r, "X-Content-Type-Options",
-                                        (u_char *) "nosniff", 7) != NGX_OK
-            || (resp->csp != NULL
-                && ngx_http_helpdesk_header(r, "Content-Security-Policy",
-                                            (u_char *) resp->csp,
-                                            ngx_strlen(resp->csp))
-                   != NGX_OK)))
+        && ngx_http_helpdesk_file_headers(r, resp->disposition, resp->csp)
+           != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }

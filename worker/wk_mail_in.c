@@ -522,13 +522,13 @@ wk_mail_ingest_one(PGconn *conn, const wk_mail_msg_t *m)
 static int
 wk_mail_ingest(PGconn *conn, const wk_mail_msg_t *msgs, size_t n)
 {
-    size_t  i, todo = 0;
+    size_t  i, pending = 0;
 
     for (i = 0; i < n; i++) {
-        todo += msgs[i].ingest;
+        pending += msgs[i].ingest;
     }
 
-    if (todo == 0) {
+    if (pending == 0) {
         return 0;
     }
 
