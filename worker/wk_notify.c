@@ -71,6 +71,7 @@ typedef struct {
     char                number[32];     /* "TKT-42" */
     char                root[HD_MAIL_ID_MAX];
     hd_tmpl_var_t       vars[WK_V_COUNT + 1];
+    const char         *org_name;       /* From's name, {{org.name}} */
     char               *err;
     size_t              errlen;
 } wk_notify_t;
@@ -79,7 +80,7 @@ typedef struct {
 enum {
     WK_T_ID = 0, WK_T_NUMBER, WK_T_TITLE, WK_T_STATUS, WK_T_CATEGORY,
     WK_T_SOURCE, WK_T_REQ_EMAIL, WK_T_REQ_NAME, WK_T_REQ_ACTIVE,
-    WK_T_FROM_INBOUND
+    WK_T_FROM_INBOUND, WK_T_BRANDED, WK_T_ORG_NAME, WK_T_ORG_COLOR
 };
 
 
@@ -242,7 +243,7 @@ wk_notify_one(wk_notify_t *x, hd_notify_kind_t kind, const char *row_kind,
     }
 
     memset(&m, 0, sizeof(m));
-    m.from_name = x->cfg->mail.org_name;
+    m.from_name = x->org_name;
     m.from_addr = x->cfg->mail.from;
     m.to_name = to_name;
     m.to_addr = to_addr;
@@ -583,10 +584,12 @@ wk_notify_load(wk_notify_t *x)
     x->ticket = wk_notify_query(x, "reading the ticket",
         "select t.id, t.number, t.title, s.label, s.category, t.source,"
         "       r.email::text, r.display_name, r.active,"
-        "       exists (select from email_inbound i where i.ticket_id = t.id)"
+        "       exists (select from email_inbound i where i.ticket_id = t.id),"
+        "       b.version > 1, b.org_name, b.primary_color"
         "  from tickets t"
         "  join ticket_statuses s on s.key = t.status"
         "  join users r on r.id = t.requester_id"
+        "  left join branding b on true"
         " where t.id = $1::uuid and t.deleted_at is null", 1, params);
 
     return x->ticket != NULL ? 0 : -1;
@@ -598,7 +601,7 @@ wk_notify_job(PGconn *conn, const wk_config_t *cfg, const wk_job_t *job,
     char *err, size_t errlen)
 {
     wk_notify_t   x;
-    const char   *k = job->kind;
+    const char   *k = job->kind, *org_color;
     int           rc = 0;
 
     /* no sender address: notifications are off */
@@ -638,9 +641,22 @@ wk_notify_job(PGconn *conn, const wk_config_t *cfg, const wk_job_t *job,
         return -1;
     }
 
-    x.vars[WK_V_ORG_NAME] = (hd_tmpl_var_t) { "org.name", cfg->mail.org_name };
-    x.vars[WK_V_ORG_COLOR] = (hd_tmpl_var_t) { "org.color",
-                                               cfg->mail.org_color };
+    /*
+     * The organisation as mail shows it: the branding an admin saved
+     * (PATCH /api/admin/branding; version 1 is the row as installed),
+     * else the worker's org_name and org_color.
+     */
+    if (PQgetvalue(x.ticket, 0, WK_T_BRANDED)[0] == 't') {
+        x.org_name = PQgetvalue(x.ticket, 0, WK_T_ORG_NAME);
+        org_color = PQgetvalue(x.ticket, 0, WK_T_ORG_COLOR);
+
+    } else {
+        x.org_name = cfg->mail.org_name;
+        org_color = cfg->mail.org_color;
+    }
+
+    x.vars[WK_V_ORG_NAME] = (hd_tmpl_var_t) { "org.name", x.org_name };
+    x.vars[WK_V_ORG_COLOR] = (hd_tmpl_var_t) { "org.color", org_color };
     x.vars[WK_V_NUMBER] = (hd_tmpl_var_t) { "ticket.number", x.number };
     x.vars[WK_V_TITLE] = (hd_tmpl_var_t) { "ticket.title",
         PQgetvalue(x.ticket, 0, WK_T_TITLE) };
