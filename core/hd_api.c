@@ -88,6 +88,8 @@ static const hd_api_handler_pt  hd_api_handlers[HD_ROUTE_COUNT] = {
     [HD_ROUTE_BRANDING_GET] = hd_api_branding_get,
     [HD_ROUTE_BRANDING_LOGO] = hd_api_branding_logo,
     [HD_ROUTE_BRANDING_UPDATE] = hd_api_branding_update,
+    [HD_ROUTE_CSAT_GET] = hd_api_csat_get,
+    [HD_ROUTE_CSAT_ANSWER] = hd_api_csat_answer,
 };
 
 

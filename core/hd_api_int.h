@@ -95,6 +95,8 @@ hd_api_rc_t hd_api_custom_fields_delete(hd_op_t *op);
 hd_api_rc_t hd_api_branding_get(hd_op_t *op);
 hd_api_rc_t hd_api_branding_logo(hd_op_t *op);
 hd_api_rc_t hd_api_branding_update(hd_op_t *op);
+hd_api_rc_t hd_api_csat_get(hd_op_t *op);
+hd_api_rc_t hd_api_csat_answer(hd_op_t *op);
 
 /*
  * The type of a logo judged from its first bytes: "image/png",

@@ -138,6 +138,7 @@ hd_api_fail_ext(hd_op_t *op, int status, const char *ext_json)
     case 403: p = HD_PROBLEM_FORBIDDEN; break;
     case 404: p = HD_PROBLEM_NOT_FOUND; break;
     case 409: p = HD_PROBLEM_CONFLICT; break;
+    case 410: p = HD_PROBLEM_GONE; break;
     case 422: p = HD_PROBLEM_UNPROCESSABLE; break;
     case 428: p = HD_PROBLEM_PRECONDITION_REQUIRED; break;
     default: p = HD_PROBLEM_INTERNAL; break;

@@ -51,6 +51,8 @@ static const hd_problem_info_t  hd_problems[HD_PROBLEM_COUNT] = {
     [HD_PROBLEM_PRECONDITION_REQUIRED] =
         { 428, "precondition-required",
           "This request must be conditional (If-Match)", 0 },
+    [HD_PROBLEM_GONE] =
+        { 410, "gone", "No longer available", 0 },
 };
 
 

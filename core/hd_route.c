@@ -161,6 +161,12 @@ static const hd_route_t  hd_routes[HD_ROUTE_COUNT] = {
       HD_PUBLIC, -1, 0 },
     { HD_ROUTE_BRANDING_UPDATE, "PATCH", "/api/admin/branding",
       "branding_update", HD_JSON, HD_RBAC_SETTINGS_ADMIN, HD_REL_NONE },
+
+    /* the satisfaction survey: the emailed token is the credential */
+    { HD_ROUTE_CSAT_GET, "GET", "/api/csat/{token}", "csat_get", HD_PUBLIC,
+      -1, 0 },
+    { HD_ROUTE_CSAT_ANSWER, "POST", "/api/csat/{token}", "csat_answer",
+      HD_PUBLIC | HD_JSON, -1, 0 },
 };
 
 

@@ -74,6 +74,8 @@ my @matrix = (
     [ DELETE => "/api/admin/custom-fields/$tk", undef, undef,                         403, 403, 403, 403, 404 ],
     [ GET   => '/api/branding',                undef, undef,                          200, 200, 200, 200, 200 ],
     [ PATCH => '/api/admin/branding',          {},    { 'If-Match' => '"999"' },      403, 403, 403, 403, 409 ],
+    [ GET   => '/api/csat/' . ('A' x 43),      undef, undef,                          404, 404, 404, 404, 404 ],
+    [ POST  => '/api/csat/' . ('A' x 43),      { score => 'good' }, undef,            404, 404, 404, 404, 404 ],
 );
 
 my $tickets_now = sub { $s->psql(q{select md5(concat_ws('#', (select string_agg(t::text, ';' order by id) from tickets t),

@@ -37,6 +37,7 @@ const MESSAGES: Record<string, string> = {
   'database-timeout': 'The helpdesk took too long to answer. Try again.',
   'bad-gateway': 'The helpdesk could not be reached. Try again in a minute.',
   'precondition-required': 'The app sent a change without saying which version it changes. Reload and try again.',
+  gone: 'This link has expired.',
 };
 
 // Problems whose `detail` says something specific the person should read.

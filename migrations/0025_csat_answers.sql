@@ -1,0 +1,115 @@
+-- 0025_csat_answers.sql — the satisfaction survey's answers.
+--
+-- The resolution mail (worker/wk_notify.c, csat_issue() of 0011) links to
+-- /csat/<token>?score=good|bad; the page there reads and answers the
+-- survey through GET and POST /api/csat/{token} (core/hd_api_csat.c).  The
+-- token is the credential: only its sha256 is stored, so it is hashed here
+-- exactly as the worker hashed it (the UTF-8 bytes of the base64url text).
+--
+-- Both functions answer (status, body) like the other writes: 404 for a
+-- token that names no survey (or a deleted ticket's), 410 once the survey
+-- has expired, else 200 with csat_json().  An answer may be changed until
+-- the survey expires; each change is audited on the ticket as
+-- csat.answered, by the ticket's requester through email (the link came
+-- by mail to them).
+
+
+-- The survey as its page shows it.
+create function csat_json(c csat, t tickets) returns json
+language sql stable
+as $$
+    select json_build_object(
+        'ticket', json_build_object('number', 'TKT-' || t.number,
+                                    'title', t.title),
+        'score', c.score, 'comment', c.comment,
+        'responded_at', c.responded_at, 'expires_at', c.expires_at)
+$$;
+
+
+create function csat_get(p_token text)
+returns table (status int, body json)
+language plpgsql stable
+as $$
+declare
+    c  csat;
+    t  tickets;
+begin
+    select * into c from csat
+     where token_hash = sha256(convert_to(p_token, 'UTF8'));
+    select * into t from tickets
+     where id = c.ticket_id and deleted_at is null;
+
+    if c.id is null or t.id is null then
+        return query select 404, json_build_object(
+            'detail', 'this survey link is not valid');
+    elsif c.expires_at <= now() then
+        return query select 410, json_build_object(
+            'detail', 'this survey has expired');
+    else
+        return query select 200, csat_json(c, t);
+    end if;
+end
+$$;
+
+
+-- Answers the survey with p_score ('good' or 'bad', checked by the core);
+-- with p_comment_set the comment becomes p_comment (blank: none), else it
+-- stays as it was, so the page's one-click answer never drops a comment.
+create function csat_answer(p_token text, p_score text, p_comment_set boolean,
+                            p_comment text, p_ip inet, p_ua text)
+returns table (status int, body json)
+language plpgsql
+as $$
+declare
+    c       csat;
+    before  csat;
+    t       tickets;
+begin
+    select * into c from csat
+     where token_hash = sha256(convert_to(p_token, 'UTF8'))
+       for update;
+    select * into t from tickets
+     where id = c.ticket_id and deleted_at is null;
+
+    if c.id is null or t.id is null then
+        return query select 404, json_build_object(
+            'detail', 'this survey link is not valid');
+        return;
+    end if;
+
+    if c.expires_at <= now() then
+        return query select 410, json_build_object(
+            'detail', 'this survey has expired');
+        return;
+    end if;
+
+    before := c;
+
+    update csat
+       set score = p_score,
+           comment = case when p_comment_set
+                          then nullif(btrim(p_comment), '')
+                          else csat.comment end,
+           responded_at = now(),
+           updated_at = now()
+     where id = c.id
+    returning * into c;
+
+    if before.score is distinct from c.score
+       or before.comment is distinct from c.comment
+    then
+        perform audit_append('email', t.requester_id, 'ticket', t.id,
+                             'csat.answered',
+                             jsonb_build_object(
+                                 'before', jsonb_build_object(
+                                     'score', before.score,
+                                     'comment', before.comment),
+                                 'after', jsonb_build_object(
+                                     'score', c.score,
+                                     'comment', c.comment)),
+                             p_ip, p_ua);
+    end if;
+
+    return query select 200, csat_json(c, t);
+end
+$$;
