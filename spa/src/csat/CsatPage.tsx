@@ -90,7 +90,7 @@ export default function CsatPage() {
 }
 
 function Heading({ survey: { ticket, score } }: { survey: Survey }) {
-  const name = `${ticket.number} “${ticket.title}”`;
+  const name = <><span className="whitespace-nowrap">{ticket.number}</span> “{ticket.title}”</>;
   if (score) {
     return <h1 className="mb-5 text-xl font-semibold leading-snug" aria-live="polite">Thank you — you rated {name} as {score}</h1>;
   }
