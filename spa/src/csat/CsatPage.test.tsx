@@ -101,6 +101,7 @@ describe('the survey page, /csat/:token', () => {
     expect(screen.getByLabelText(/Anything you would like to add/)).toBeTruthy();
     // a reload must not answer "good" again over a later change
     await waitFor(() => expect(screen.getByTestId('where').textContent).toBe(`/csat/${TOKEN}`));
+    expect(surveyCalls('GET')).toEqual([]); // the POST's answer is the survey: no second read
     expect(calls.every((c) => c.url === SURVEY || c.url === '/api/branding')).toBe(true);
     expect(unauthorized).not.toHaveBeenCalled();
   });
