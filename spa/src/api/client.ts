@@ -66,10 +66,30 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
  * A public document (GET /api/branding): no cookie, no token, so it reads the same for
  * everyone and never counts as a signed-in call.
  */
-export async function publicGet<T>(path: string): Promise<T> {
+export function publicGet<T>(path: string): Promise<T> {
+  return publicSend<T>(path, 'GET');
+}
+
+/**
+ * A public call whose credential is in the path (the survey token of /api/csat/{token}): like
+ * publicGet, no cookie, no bearer token, no CSRF header, and a 401 is not an ended session.
+ */
+export function publicPost<T>(path: string, body: unknown): Promise<T> {
+  return publicSend<T>(path, 'POST', body);
+}
+
+async function publicSend<T>(path: string, method: 'GET' | 'POST', body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(`/api${path}`, { headers: { Accept: 'application/json' }, credentials: 'omit' });
+    res = await fetch(`/api${path}`, {
+      method,
+      headers,
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer', // the page's address may hold a survey token
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, undefined, 'Cannot reach the helpdesk. Check your connection and try again.');
   }

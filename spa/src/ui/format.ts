@@ -6,6 +6,11 @@ export function formatDateTime(iso: string | null | undefined): string {
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** The day alone, "27 November 2026" in the reader's locale. */
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleDateString(undefined, { dateStyle: 'long' });
+}
+
 /** "3h 20m", "2d 4h", "45m", "under a minute" for a non-negative duration in ms. */
 export function formatDuration(ms: number): string {
   const m = Math.floor(Math.abs(ms) / 60_000);
