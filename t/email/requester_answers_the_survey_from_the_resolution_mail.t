@@ -3,7 +3,8 @@
 # answers good or bad, with an optional comment; the answer may change until the survey expires,
 # and each change is audited on the ticket. A malformed or unknown token is 404, an expired
 # survey 410, a deleted ticket's survey 404; bad bodies are 400 naming the field; none of them
-# changes anything. An answer without a comment keeps the comment there is.
+# changes anything. An answer without a comment keeps the comment there is. The access log never
+# shows a token.
 use strict;
 use warnings;
 use utf8;
@@ -110,5 +111,12 @@ $s->t->get_ok($url)->status_is(200, 'valid again');
 $s->psql("update tickets set deleted_at = now() where id = '$t->{id}'");
 $s->t->get_ok($url)->status_is(404, 'a deleted ticket: 404');
 $s->t->post_ok($url => json => { score => 'good' })->status_is(404);
+
+# the token is a credential: the access log shows where it was, never what it was
+open my $log, '<', $s->access_log_path or die "access log: $!";
+my @lines = grep { m{/csat/} } <$log>;
+ok scalar(@lines) >= 10, 'survey requests are logged';
+is scalar(grep { /\Q$token\E/ } @lines), 0, 'without the token';
+like $lines[0], qr{"uri":"/api/csat/-"}, 'in its place a dash';
 
 done_testing;
