@@ -113,3 +113,58 @@ begin
     return query select 200, csat_json(c, t);
 end
 $$;
+
+
+-- The timeline (0011's) gains the survey's answer as it stands, for agents
+-- and the requester alike: {type: csat, at: when last answered, score,
+-- comment}.
+create or replace function ticket_timeline(p_ticket uuid, p_internal boolean)
+returns json
+language sql stable
+as $$
+    select json_build_object('items', coalesce(json_agg(e.item
+                                 order by e.at, e.seq, e.id), '[]'))
+      from (select c.created_at as at, 1 as seq, c.id::text as id,
+                   json_build_object('type', 'comment', 'at', c.created_at,
+                                     'actor', ticket_person_json(c.author_id),
+                                     'id', c.id, 'body_md', c.body_md,
+                                     'is_internal', c.is_internal) as item
+              from ticket_comments c
+             where c.ticket_id = p_ticket and (p_internal or not c.is_internal)
+            union all
+            select h.at, 0, h.id::text,
+                   json_build_object('type', 'status', 'at', h.at,
+                                     'actor', ticket_person_json(h.actor_id),
+                                     'from', h.from_status,
+                                     'to', h.to_status, 'note', h.note)
+              from ticket_status_history h
+             where h.ticket_id = p_ticket
+            union all
+            select a.at, 2, lpad(a.id::text, 20, '0'),
+                   json_build_object('type', 'fields', 'at', a.at,
+                                     'actor', ticket_person_json(a.actor_id),
+                                     'changes', a.diff_json - 'status'
+                                                - 'note')
+              from audit_events a
+             where a.entity_type = 'ticket' and a.entity_id = p_ticket
+               and a.action = 'ticket.updated'
+               and a.diff_json - 'status' - 'note' <> '{}'
+            union all
+            select o.created_at, 3, o.id::text,
+                   json_build_object('type', 'email', 'at', o.created_at,
+                                     'id', o.id, 'kind', o.kind,
+                                     'to', o.to_addr::text,
+                                     'subject', o.subject,
+                                     'status', o.status,
+                                     'attempts', o.retries,
+                                     'last_error', o.last_error,
+                                     'sent_at', o.sent_at)
+              from email_outbound o
+             where o.ticket_id = p_ticket and p_internal
+            union all
+            select c.responded_at, 4, c.id::text,
+                   json_build_object('type', 'csat', 'at', c.responded_at,
+                                     'score', c.score, 'comment', c.comment)
+              from csat c
+             where c.ticket_id = p_ticket and c.score is not null) e
+$$;

@@ -97,6 +97,17 @@ $agent->t->get_ok($s->url("/api/tickets/$t->{id}/audit") => $agent->h)->status_i
 ok scalar(grep { $_->{action} eq 'csat.answered' } @{ $agent->t->tx->res->json->{items} // [] }),
     'agents see the answers in the ticket\'s audit trail';
 
+# the answer as it stands is in the ticket's timeline, for the agent and the requester
+for my $who ([agent => $agent], [requester => $req]) {
+    my ($name, $c) = @$who;
+    $c->t->get_ok($s->url("/api/tickets/$t->{id}/timeline") => $c->h)->status_is(200);
+    my @csat = grep { $_->{type} eq 'csat' } @{ $c->t->tx->res->json->{items} };
+    is scalar(@csat), 1, "$name: one survey item in the timeline";
+    is $csat[0]{score}, 'bad', "$name: the current score";
+    is $csat[0]{comment}, undef, "$name: the current comment (none)";
+    like $csat[0]{at}, qr/^\d{4}-/, "$name: when it was last answered";
+}
+
 # expired: 410 for reading and answering, nothing changes
 $s->psql("update csat set expires_at = now() - interval '1 second' where ticket_id = '$t->{id}'");
 $before = row();

@@ -1,7 +1,8 @@
 # The satisfaction survey in a real browser (spa/e2e/csat_run.mjs): a ticket is resolved, the
 # resolution mail's "good" link is opened signed out; the page answers with one click, names the
 # ticket, lets the person switch to "bad" and leave a comment, and shows it all again after a
-# reload. The database then holds exactly what the page said it saved.
+# reload. The database then holds exactly what the page said it saved, and the agent's ticket
+# page shows the answer among the ticket's other activity (a field change, the mail).
 use strict;
 use warnings;
 use Test::More;
@@ -18,13 +19,16 @@ my $agent = $s->login('agent@example.com');
 my $req = $s->login('requester@example.com');
 my $t = $s->create_ticket($agent, title => 'Docking station dead', requester_id => $req->user->{id});
 $agent->t->patch_ok($s->url("/api/tickets/$t->{id}") => $agent->h('If-Match' => qq{"$t->{version}"})
+    => json => { priority => 'P2' })->status_is(200);
+$t = $agent->t->tx->res->json;
+$agent->t->patch_ok($s->url("/api/tickets/$t->{id}") => $agent->h('If-Match' => qq{"$t->{version}"})
     => json => { status => 'resolved' })->status_is(200);
 my ($m) = $s->wait_mails(1);
 my ($good) = ($m->{text} // '') =~ m{(\S+/csat/[A-Za-z0-9_-]{43}\?score=good)};
 ok $good, 'the resolution mail has a good link' or BAIL_OUT('no survey link');
 
 my ($n) = $t->{number} =~ /(\d+)/;
-$s->browser_flows('e2e/csat_run.mjs', 3, $good, "TKT-$n", 'Docking station dead');
+$s->browser_flows('e2e/csat_run.mjs', 4, $good, "TKT-$n", 'Docking station dead');
 
 like $s->psql("select concat_ws('|', score, comment) from csat where ticket_id = '$t->{id}'"),
     qr/^bad\|The printer came back, but only after three days \(\d+\)\.$/,

@@ -66,7 +66,16 @@ export interface TicketPage {
 
 export type TimelineItem =
   | { type: 'comment'; at: string; actor: Person | null; id: string; body_md: string; is_internal: boolean }
-  | { type: 'status'; at: string; actor: Person | null; from: string | null; to: string; note: string | null };
+  | { type: 'status'; at: string; actor: Person | null; from: string | null; to: string; note: string | null }
+  /** Field changes by a person: each changed field's [before, after]. */
+  | { type: 'fields'; at: string; actor: Person | null; changes: Record<string, [unknown, unknown]> }
+  /** A notification mail (agents only). */
+  | {
+      type: 'email'; at: string; id: string; kind: string; to: string; subject: string;
+      status: 'queued' | 'sending' | 'sent' | 'failed'; attempts: number; last_error: string | null; sent_at: string | null;
+    }
+  /** The requester's answer to the satisfaction survey, as it stands. */
+  | { type: 'csat'; at: string; score: 'good' | 'bad'; comment: string | null };
 
 export interface WorkflowStatus {
   key: string;
