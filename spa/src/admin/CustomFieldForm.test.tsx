@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { keys } from '../api/queries';
 import type { AdminCustomField } from '../api/types';
 import { CustomFieldForm } from './CustomFieldForm';
 
@@ -24,7 +25,9 @@ function serve(...answers: Answer[]) {
 }
 
 function show(field: AdminCustomField | null, onDone = vi.fn()) {
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  // as in main.tsx, with the page's list already cached
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 15_000 } } });
+  if (field) qc.setQueryData(keys.adminCustomFields, { items: [field] });
   render(<QueryClientProvider client={qc}><CustomFieldForm field={field} onDone={onDone} onCancel={() => {}} /></QueryClientProvider>);
   return onDone;
 }

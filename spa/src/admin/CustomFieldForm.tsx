@@ -3,15 +3,12 @@
 // someone else saved first, the admin's typing stays and "Reload their version" carries it onto
 // the current version (src/admin/customFields.ts, rebase).
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
-import { api } from '../api/client';
-import { keys } from '../api/queries';
 import type { AdminCustomField } from '../api/types';
 import { ErrorMessage, FieldError } from '../ui/States';
 import {
   draftOf, emptyDraft, FIELD_TYPES, KEY_PATTERN, KEY_RULE, patchBody, rebase, saveErrors, suggestKey, typeLabel, type FieldDraft,
 } from './customFields';
-import { useSaveCustomField } from './customFieldQueries';
+import { useFetchCustomField, useSaveCustomField } from './customFieldQueries';
 import { OptionsEditor } from './OptionsEditor';
 
 function described(id: string, error: string | undefined, hint = true) {
@@ -23,7 +20,7 @@ export function CustomFieldForm({ field, onDone, onCancel }: {
   onDone: (saved: AdminCustomField) => void;
   onCancel: () => void;
 }) {
-  const qc = useQueryClient();
+  const fetchField = useFetchCustomField();
   const [base, setBase] = useState(field);
   const [draft, setDraft] = useState<FieldDraft>(field ? draftOf(field) : emptyDraft());
   const [keyTouched, setKeyTouched] = useState(false);
@@ -54,8 +51,12 @@ export function CustomFieldForm({ field, onDone, onCancel }: {
 
   const reload = async () => {
     if (!base) return;
-    const all = await qc.fetchQuery({ queryKey: keys.adminCustomFields, queryFn: () => api<{ items: AdminCustomField[] }>('/admin/custom-fields') });
-    const current = all.items.find((f) => f.id === base.id);
+    let current: AdminCustomField | null;
+    try {
+      current = await fetchField(base.id);
+    } catch (e) {
+      return setReloaded(`Their version could not be loaded: ${(e as Error).message}`);
+    }
     save.reset();
     if (!current) return setReloaded('Someone deleted this field in the meantime; there is nothing left to change.');
     const r = rebase(base, current, draft);

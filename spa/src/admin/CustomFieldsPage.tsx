@@ -17,12 +17,13 @@ function FieldsTable({ fields, busy, onEdit, onDelete }: {
 }) {
   const th = 'px-3 py-2 text-left font-medium';
   return (
-    <div className="card overflow-x-auto">
+    // focusable, so keyboard users can scroll it on a narrow screen while its buttons are disabled
+    <div className="card overflow-x-auto" role="region" aria-label="Custom fields table" tabIndex={0}>
       <table className="w-full text-sm" aria-label="Custom fields">
         <thead className="border-b border-line text-muted">
           <tr>
             <th scope="col" className={th}>Label</th>
-            <th scope="col" className={th}>Key</th>
+            <th scope="col" className={`${th} hidden sm:table-cell`}>Key</th>
             <th scope="col" className={`${th} hidden sm:table-cell`}>Type</th>
             <th scope="col" className={`${th} hidden md:table-cell`}>Options</th>
             <th scope="col" className={`${th} hidden sm:table-cell`}>Required</th>
@@ -34,18 +35,23 @@ function FieldsTable({ fields, busy, onEdit, onDelete }: {
         <tbody>
           {fields.map((f) => (
             <tr key={f.id} className={`border-t border-line ${f.active ? '' : 'text-muted'}`}>
-              <th scope="row" className="px-3 py-2 text-left font-medium">{f.label}</th>
-              <td className="px-3 py-2 font-mono text-xs">{f.key}</td>
+              <th scope="row" className="px-3 py-2 text-left font-medium">
+                {f.label}
+                <span className="block break-all font-mono text-xs font-normal text-muted sm:hidden">{f.key}</span>
+              </th>
+              <td className="hidden px-3 py-2 font-mono text-xs sm:table-cell">{f.key}</td>
               <td className="hidden px-3 py-2 sm:table-cell">{typeLabel(f.type)}</td>
               <td className="hidden max-w-[16rem] px-3 py-2 md:table-cell" title={f.options.join(', ') || undefined}>{optionsSummary(f.options)}</td>
               <td className="hidden px-3 py-2 sm:table-cell">{f.required ? 'Required' : 'Optional'}</td>
               <td className="px-3 py-2">{f.active ? 'Active' : 'Inactive'}</td>
               <td className="hidden px-3 py-2 lg:table-cell">{f.sort_order}</td>
-              <td className="whitespace-nowrap px-3 py-2 text-right">
-                <button type="button" className="btn px-2 py-1" disabled={busy} aria-label={`Edit ${f.label}`} data-edit={f.id}
-                  onClick={() => onEdit(f)}>Edit</button>{' '}
-                <button type="button" className="btn px-2 py-1" disabled={busy} aria-label={`Delete ${f.label}`}
-                  onClick={() => onDelete(f)}>Delete</button>
+              <td className="px-3 py-2">
+                <div className="flex flex-col items-end gap-1 sm:flex-row sm:justify-end">
+                  <button type="button" className="btn px-2 py-1" disabled={busy} aria-label={`Edit ${f.label}`} data-edit={f.id}
+                    onClick={() => onEdit(f)}>Edit</button>
+                  <button type="button" className="btn px-2 py-1" disabled={busy} aria-label={`Delete ${f.label}`}
+                    onClick={() => onDelete(f)}>Delete</button>
+                </div>
               </td>
             </tr>
           ))}

@@ -7,12 +7,19 @@ import { keys } from '../api/queries';
 import type { AdminCustomField } from '../api/types';
 import { createBody, patchBody, type FieldDraft } from './customFields';
 
+const list = () => api<{ items: AdminCustomField[] }>('/admin/custom-fields');
+
 export function useAdminCustomFields() {
-  return useQuery({
-    queryKey: keys.adminCustomFields,
-    queryFn: () => api<{ items: AdminCustomField[] }>('/admin/custom-fields'),
-    select: (d) => d.items,
-  });
+  return useQuery({ queryKey: keys.adminCustomFields, queryFn: list, select: (d) => d.items });
+}
+
+/** Fetches one field as the server has it now (never from the cache); null when it is gone. */
+export function useFetchCustomField() {
+  const qc = useQueryClient();
+  return async (id: string) => {
+    const all = await qc.fetchQuery({ queryKey: keys.adminCustomFields, queryFn: list, staleTime: 0 });
+    return all.items.find((f) => f.id === id) ?? null;
+  };
 }
 
 /** Creates a field (no base) or changes `base` to the draft, against base's version. */
