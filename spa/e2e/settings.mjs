@@ -272,6 +272,8 @@ await check('the admin deletes it after confirming; Escape cancels; the forms no
   const dialog = p.getByRole('dialog', { name: `Delete the field “${name}”?` });
   await dialog.waitFor();
   expect((await dialog.innerText()).includes('keep it'), 'the dialog says tickets keep their values');
+  const top = await dialog.evaluate((d) => d.parentElement.getBoundingClientRect().top);
+  expect(top === 0, `the backdrop covers the page from its top, got ${top}px`);
   await h.axe(p, 'the delete dialog');
   await shot(p, 'admin-custom-field-delete');
   await p.keyboard.press('Escape');

@@ -1,7 +1,7 @@
 // Admins manage the custom ticket fields (/api/admin/custom-fields): every definition in display
 // order, inactive ones too; create one, change one, delete one after confirming. Focus goes into
 // the form when it opens and back to what opened it when it closes.
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { AdminCustomField } from '../api/types';
 import { Dialog } from '../ui/Dialog';
 import { Empty, ErrorMessage, Loading } from '../ui/States';
@@ -90,49 +90,56 @@ export default function CustomFieldsPage() {
   const heading = useRef<HTMLHeadingElement>(null);
   const newButton = useRef<HTMLButtonElement>(null);
 
-  /** Back to the button that opened the form (a row's Edit, or New field), else the heading. */
-  const refocus = (id?: string) => requestAnimationFrame(() => {
-    const el = id ? document.querySelector<HTMLElement>(`[data-edit="${id}"]`) : newButton.current;
+  // Where focus goes once the form or the dialog has gone and the table's buttons are enabled
+  // again: a row's Edit (by field id), New field, or the heading.
+  const [focusTo, setFocusTo] = useState<string | null>(null);
+  useEffect(() => {
+    if (!focusTo) return;
+    const el = focusTo === 'new' ? newButton.current
+      : focusTo === 'heading' ? null : document.querySelector<HTMLElement>(`[data-edit="${focusTo}"]`);
     (el ?? heading.current)?.focus();
-  });
+    setFocusTo(null);
+  }, [focusTo]);
   const open = (field: AdminCustomField | null) => {
     setNotice(null);
     setEditing({ field });
   };
   const close = () => {
-    const id = editing?.field?.id;
+    setFocusTo(editing?.field?.id ?? 'new');
     setEditing(null);
-    refocus(id);
   };
 
   return (
-    <div className="space-y-4">
-      <div className="flex flex-wrap items-center gap-2">
-        <h1 ref={heading} tabIndex={-1} className="text-xl font-semibold focus:outline-none">Custom fields</h1>
-        <button ref={newButton} type="button" className="btn btn-primary ml-auto" disabled={!!editing} onClick={() => open(null)}>New field</button>
+    <>
+      <div className="space-y-4">
+        <div className="flex flex-wrap items-center gap-2">
+          <h1 ref={heading} tabIndex={-1} className="text-xl font-semibold focus:outline-none">Custom fields</h1>
+          <button ref={newButton} type="button" className="btn btn-primary ml-auto" disabled={!!editing} onClick={() => open(null)}>New field</button>
+        </div>
+        <p className="text-sm text-muted">Extra questions on the new-ticket forms of the portal and the console, in this order. Inactive fields stay defined but are not asked.</p>
+        {notice && <p role="status" className="rounded-md border border-ok/40 bg-ok/10 px-3 py-2 text-sm">{notice}</p>}
+        {editing && (
+          <CustomFieldForm key={editing.field?.id ?? 'new'} field={editing.field} onCancel={close}
+            onDone={(saved) => {
+              setNotice(editing.field ? `Saved “${saved.label}”.` : `Created “${saved.label}”. The new-ticket forms ask for it${saved.active ? '' : ' once it is active'}.`);
+              close();
+            }} />
+        )}
+        {list.isPending && <Loading label="Loading the custom fields…" />}
+        {list.isError && <ErrorMessage>{list.error.message}</ErrorMessage>}
+        {list.data && (list.data.length === 0
+          ? <Empty title="No custom fields yet.">New ones appear on every new-ticket form.</Empty>
+          : <FieldsTable fields={list.data} busy={!!editing} onEdit={open} onDelete={(f) => { setNotice(null); setDeleting(f); }} />)}
       </div>
-      <p className="text-sm text-muted">Extra questions on the new-ticket forms of the portal and the console, in this order. Inactive fields stay defined but are not asked.</p>
-      {notice && <p role="status" className="rounded-md border border-ok/40 bg-ok/10 px-3 py-2 text-sm">{notice}</p>}
-      {editing && (
-        <CustomFieldForm key={editing.field?.id ?? 'new'} field={editing.field} onCancel={close}
-          onDone={(saved) => {
-            setNotice(editing.field ? `Saved “${saved.label}”.` : `Created “${saved.label}”. The new-ticket forms ask for it${saved.active ? '' : ' once it is active'}.`);
-            close();
-          }} />
-      )}
-      {list.isPending && <Loading label="Loading the custom fields…" />}
-      {list.isError && <ErrorMessage>{list.error.message}</ErrorMessage>}
-      {list.data && (list.data.length === 0
-        ? <Empty title="No custom fields yet.">New ones appear on every new-ticket form.</Empty>
-        : <FieldsTable fields={list.data} busy={!!editing} onEdit={open} onDelete={(f) => { setNotice(null); setDeleting(f); }} />)}
+      {/* outside the spaced column: its top margin would shift the fixed backdrop down */}
       {deleting && (
         <DeleteDialog field={deleting} onClose={() => setDeleting(null)}
           onDeleted={() => {
             setNotice(`Deleted “${deleting.label}”.`);
             setDeleting(null);
-            requestAnimationFrame(() => heading.current?.focus());
+            setFocusTo('heading');
           }} />
       )}
-    </div>
+    </>
   );
 }
