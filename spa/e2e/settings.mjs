@@ -3,7 +3,9 @@
 // custom fields by type, a required one left empty gets the server's error next to it, the
 // values are shown on the ticket (portal and console); an admin sets name, colours and logo
 // with a live preview, and on the next page load the login page and the app carry them, light
-// and dark, axe-clean; only admins see the settings page.
+// and dark, axe-clean; an admin creates, renames (through someone else's change) and deletes a
+// custom field on its settings page and the requester's form follows; only admins see the
+// settings pages.
 //
 // usage: node e2e/settings.mjs <base-url> <artifacts-dir>
 import { expect, harness } from './lib.mjs';
@@ -157,6 +159,151 @@ await check('and in dark mode, lightened enough to read (axe-clean)', async () =
   await p.getByLabel(/^Site/).waitFor();
   await h.axe(p, 'the branded portal form in dark mode');
   await shot(p, 'branded-portal-form-dark');
+  await context.close();
+});
+
+const building = `Building ${tag}`;
+const buildingKey = `building_${tag}`;
+const activeFields = (p) => p.evaluate(async () => (await (await fetch('/api/custom-fields')).json()).items);
+/** Waits (briefly) for focus to land on the element with this id or aria-label. */
+const focusOn = (p, what) => p.waitForFunction((w) => [document.activeElement?.id, document.activeElement?.getAttribute('aria-label')].includes(w), what, { timeout: 5000 })
+  .catch(() => expect(false, `focus on ${what}`));
+let admin;
+
+await check('an admin creates a select field with two options; a bad key and a key in use are refused next to the key', async () => {
+  admin = await person('admin@example.com');
+  const p = admin.page;
+  await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Custom fields' }).click();
+  await p.getByRole('heading', { name: 'Custom fields', level: 1 }).waitFor();
+  const table = p.getByRole('table', { name: 'Custom fields' });
+  await table.getByRole('rowheader', { name: 'Site', exact: true }).waitFor();
+  await h.axe(p, 'the custom fields page');
+  await shot(p, 'admin-custom-fields');
+  await p.getByRole('button', { name: 'New field' }).click();
+  await focusOn(p, 'field-key');
+  await p.getByLabel('Label', { exact: true }).fill(building);
+  await p.getByLabel('Key', { exact: true }).fill(`Building-${tag}`);
+  await p.getByLabel('Type', { exact: true }).selectOption('select');
+  const option = p.getByLabel('New option');
+  await option.fill('South wing');
+  await option.press('Enter');
+  await option.fill('North wing');
+  await p.getByRole('button', { name: 'Add option' }).click();
+  await p.getByRole('button', { name: 'Move North wing up' }).click();
+  const order = await p.getByRole('list', { name: 'Options' }).getByRole('listitem').allInnerTexts();
+  expect(order[0].includes('North wing') && order[1].includes('South wing'), `North wing moved up, got ${order}`);
+  await shot(p, 'admin-custom-field-new');
+  await p.getByRole('button', { name: 'Create field' }).click();
+  const err = p.locator('#field-key-error');
+  await err.waitFor();
+  expect((await err.innerText()).includes('lower-case letter'), `the server's words next to the key, got ${await err.innerText()}`);
+  expect((await p.getByLabel('Key', { exact: true }).getAttribute('aria-describedby')) === 'field-key-error', 'the key points at its error');
+  await h.axe(p, 'the custom field form with a key error');
+  await shot(p, 'admin-custom-field-key-error');
+  await p.getByLabel('Key', { exact: true }).fill('site');
+  await p.getByRole('button', { name: 'Create field' }).click();
+  await err.filter({ hasText: 'exists already' }).waitFor();
+  await p.getByLabel('Key', { exact: true }).fill(buildingKey);
+  await p.getByRole('button', { name: 'Create field' }).click();
+  await p.getByRole('status').filter({ hasText: `Created “${building}”` }).waitFor();
+  const row = table.getByRole('row').filter({ hasText: buildingKey });
+  const text = await row.innerText();
+  for (const want of [building, 'Choice from a list', 'North wing, South wing', 'Optional', 'Active']) {
+    expect(text.includes(want), `"${want}" in the new row, got ${text}`);
+  }
+  await shot(p, 'admin-custom-field-created');
+});
+
+await check('the admin renames it; saving over someone else\'s change keeps the typing and saves after a reload', async () => {
+  const p = admin.page;
+  const table = p.getByRole('table', { name: 'Custom fields' });
+  await p.getByRole('button', { name: `Edit ${building}`, exact: true }).click();
+  await focusOn(p, 'field-label');
+  await p.getByLabel('Label', { exact: true }).fill(`${building} (main)`);
+  await p.getByRole('button', { name: 'Save changes' }).click();
+  await p.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  await table.getByRole('rowheader', { name: `${building} (main)` }).waitFor();
+  await focusOn(p, `Edit ${building} (main)`);
+
+  await p.getByRole('button', { name: `Edit ${building} (main)`, exact: true }).click();
+  await p.getByLabel('Label', { exact: true }).fill(`${building} (north site)`);
+  const other = await person('admin@example.com');
+  await other.page.goto('/agent/settings/custom-fields');
+  await other.page.getByRole('button', { name: `Edit ${building} (main)`, exact: true }).click();
+  await other.page.getByLabel('Display order').fill('7');
+  await other.page.getByRole('button', { name: 'Save changes' }).click();
+  await other.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  await other.context.close();
+
+  await p.getByRole('button', { name: 'Save changes' }).click();
+  await p.getByRole('alert').filter({ hasText: 'Someone else changed this field' }).waitFor();
+  expect((await p.getByLabel('Label', { exact: true }).inputValue()) === `${building} (north site)`, 'what the admin typed is still there');
+  await h.axe(p, 'the custom field form after a conflict');
+  await shot(p, 'admin-custom-field-conflict');
+  await p.getByRole('button', { name: 'Reload their version' }).click();
+  await p.getByRole('status').filter({ hasText: 'Someone else changed its order' }).waitFor();
+  expect((await p.getByLabel('Label', { exact: true }).inputValue()) === `${building} (north site)`, 'still there after the reload');
+  expect((await p.getByLabel('Display order').inputValue()) === '7', 'their order loaded');
+  await shot(p, 'admin-custom-field-reloaded');
+  await p.getByRole('button', { name: 'Save changes' }).click();
+  await p.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+  const row = table.getByRole('row').filter({ hasText: buildingKey });
+  expect((await row.getByRole('rowheader').innerText()) === `${building} (north site)`, 'the admin\'s label saved');
+});
+
+await check('the requester\'s new-ticket form asks for the new field with its options', async () => {
+  const p = requester.page;
+  await p.goto('/portal/new');
+  const field = p.getByLabel(`${building} (north site)`);
+  await field.waitFor();
+  const options = await field.locator('option').allInnerTexts();
+  expect(options.join('|') === 'Choose…|North wing|South wing', `its options in order, got ${options}`);
+  const f = (await activeFields(p)).find((x) => x.key === buildingKey);
+  expect(f && f.type === 'select' && f.sort_order === 7 && !f.required, `GET /api/custom-fields has it, got ${JSON.stringify(f)}`);
+  await shot(p, 'portal-form-new-custom-field');
+});
+
+await check('the admin deletes it after confirming; Escape cancels; the forms no longer ask for it', async () => {
+  const p = admin.page;
+  const table = p.getByRole('table', { name: 'Custom fields' });
+  const name = `${building} (north site)`;
+  const del = p.getByRole('button', { name: `Delete ${name}`, exact: true });
+  await del.click();
+  const dialog = p.getByRole('dialog', { name: `Delete the field “${name}”?` });
+  await dialog.waitFor();
+  expect((await dialog.innerText()).includes('keep it'), 'the dialog says tickets keep their values');
+  const top = await dialog.evaluate((d) => d.parentElement.getBoundingClientRect().top);
+  expect(top === 0, `the backdrop covers the page from its top, got ${top}px`);
+  await h.axe(p, 'the delete dialog');
+  await shot(p, 'admin-custom-field-delete');
+  await p.keyboard.press('Escape');
+  expect((await dialog.count()) === 0, 'Escape closes the dialog');
+  await focusOn(p, `Delete ${name}`);
+  await p.keyboard.press('Enter');
+  await dialog.getByRole('button', { name: 'Delete the field' }).click();
+  await p.getByRole('status').filter({ hasText: 'Deleted' }).waitFor();
+  await table.getByRole('row').filter({ hasText: buildingKey }).waitFor({ state: 'detached' });
+  expect(!(await activeFields(p)).some((x) => x.key === buildingKey), 'gone from GET /api/custom-fields');
+  await shot(p, 'admin-custom-field-deleted');
+  await admin.context.close();
+});
+
+await check('the custom fields page in dark mode and at 360 px is axe-clean', async () => {
+  const { context, page: p } = await person('admin@example.com', 'dark', { width: 360, height: 740 });
+  await p.goto('/agent/settings/custom-fields');
+  await p.getByRole('button', { name: 'Edit Site', exact: true }).click();
+  await p.getByRole('list', { name: 'Options' }).waitFor();
+  await h.axe(p, 'the custom fields page with a select open, dark, 360 px');
+  await shot(p, 'admin-custom-fields-dark-360');
+  await context.close();
+});
+
+await check('an agent has no Custom fields link and is not let in', async () => {
+  const { context, page: p } = await person('agent@example.com');
+  await p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queues' }).waitFor();
+  expect((await p.getByRole('link', { name: 'Custom fields' }).count()) === 0, 'no link');
+  await p.goto('/agent/settings/custom-fields');
+  await p.getByText('Only admins can manage custom fields.').waitFor();
   await context.close();
 });
 

@@ -15,6 +15,8 @@ export const keys = {
   users: ['users'] as const,
   savedReplies: ['saved-replies'] as const,
   customFields: ['custom-fields'] as const,
+  /** Under customFields, so invalidating the active list refreshes the admin's list too. */
+  adminCustomFields: ['custom-fields', 'admin'] as const,
   branding: ['branding'] as const,
 };
 

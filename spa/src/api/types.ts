@@ -125,10 +125,21 @@ export interface Attachment {
 export interface CustomField {
   key: string;
   label: string;
-  type: 'text' | 'textarea' | 'number' | 'date' | 'boolean' | 'select';
+  type: CustomFieldType;
   required: boolean;
   options: string[];
   sort_order: number;
+}
+
+export type CustomFieldType = 'text' | 'textarea' | 'number' | 'date' | 'boolean' | 'select';
+
+/** GET /api/admin/custom-fields: every definition, inactive ones too, with what a change needs. */
+export interface AdminCustomField extends CustomField {
+  id: string;
+  active: boolean;
+  version: number;
+  created_at: string;
+  updated_at: string;
 }
 
 /** GET /api/branding: public, so the login page can show it. */

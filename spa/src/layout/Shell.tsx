@@ -44,11 +44,11 @@ export function Shell({ nav, tools, children }: { nav: NavItem[]; tools?: ReactN
       <header className="border-b border-line bg-surface">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-3 py-2 sm:px-4">
           <BrandMark />
-          <nav aria-label="Main" className="flex gap-1">
+          <nav aria-label="Main" className="flex flex-wrap gap-1">
             {nav.map((n) => (
               <NavLink key={n.to} to={n.to} end={n.end}
                 className={({ isActive }) =>
-                  `rounded-md px-2 py-1 text-sm ${isActive ? 'bg-primary/10 font-medium text-primary' : 'text-muted hover:text-fg'}`
+                  `whitespace-nowrap rounded-md px-2 py-1 text-sm ${isActive ? 'bg-primary/10 font-medium text-primary' : 'text-muted hover:text-fg'}`
                 }>
                 {n.label}
               </NavLink>
