@@ -159,6 +159,19 @@ say sprintf "end to end: %d of %d messages in %.2f s = %.0f messages/s (%d ticke
     $attachments, $quarantined;
 say sprintf "ratio: end to end is %.1f%% of the IMAP fetch baseline", 100 * $rate / $base;
 
+# every mail flagged on the server too (the flag follows each batch's commit)
+my $unflagged;
+HD::Stack::wait_for(15, sub {
+    my $c = imap_open($imap);
+    imap_cmd($c, 's', 'SELECT INBOX');
+    my ($line) = imap_cmd($c, 'u', 'UID SEARCH UNKEYWORD $HelpdeskIngested') =~ /^\* SEARCH([^\r\n]*)/m;
+    imap_cmd($c, 'o', 'LOGOUT');
+    $unflagged = () = ($line // '') =~ /\d+/g;
+    $unflagged == 0;
+}, 0.5);
+say sprintf "flagged: %d of %d messages carry \$HelpdeskIngested", $N - $unflagged, $N;
+ok $unflagged == 0, 'every message flagged after its commit';
+
 my $ok = $done == $N && $rate >= $BAR;
 say sprintf "bar: >= %d messages/s end to end: %s", $BAR, $ok ? 'pass' : 'FAIL';
 

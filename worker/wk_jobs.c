@@ -10,8 +10,8 @@
  *    order by run_at limit 32 for update skip locked;
  *   savepoint job;
  *   <the handler's writes, e.g. email_outbound rows>
- *   update jobs set status = 'done' …;
  *   release savepoint job;   -- … the next job …
+ *   update jobs set status = 'done' … where id = any(<those handled>);
  *   commit;
  *
  * so a crash anywhere leaves the jobs queued with nothing of their work
@@ -42,6 +42,7 @@
 
 
 #define WK_JOBS_BATCH           "32"    /* jobs per transaction */
+#define WK_JOBS_BATCH_N         32
 #define WK_JOBS_BUDGET_MS       1000
 #define WK_JOBS_AUTO_CLOSE_MS  60000
 #define WK_JOBS_AUTO_CLOSE_MAX   500
@@ -181,17 +182,16 @@ wk_jobs_failed(PGconn *conn, const char *id, const char *kind,
 
 
 /*
- * Handle claimed row i of res inside savepoint "job": the handler, then
- * done; or, when the handler fails, back to the savepoint and the failure
- * recorded.  0, or -1 when the database failed (err says why).
+ * Handle claimed row i of res inside savepoint "job": the handler, and
+ * *done set for the caller to mark the job done; or, when the handler
+ * fails, back to the savepoint and the failure recorded.  0, or -1 when
+ * the database failed (err says why).
  */
 static int
 wk_jobs_handle(PGconn *conn, const wk_config_t *cfg, PGresult *res, int i,
-    char *err, size_t errlen)
+    int *done, char *err, size_t errlen)
 {
     const wk_jobs_kind_t  *k;
-    const char            *params[1];
-    PGresult              *r;
     wk_job_t               job;
     char                   why[1024];
     int                    rc;
@@ -219,22 +219,7 @@ wk_jobs_handle(PGconn *conn, const wk_config_t *cfg, PGresult *res, int i,
          ? k->handler(conn, cfg, &job, why, sizeof(why)) : 0;
 
     if (rc == 0) {
-        params[0] = job.id;
-        r = PQexecParams(conn,
-            "update jobs set status = 'done', done_at = now(),"
-            "       attempts = least(attempts + 1, max_attempts),"
-            "       last_error = null"
-            " where id = $1",
-            1, NULL, params, NULL, NULL, 0);
-        rc = PQresultStatus(r) == PGRES_COMMAND_OK ? 0 : -1;
-        PQclear(r);
-
-        if (rc != 0) {
-            wk_pg_error_line(conn, why, sizeof(why));
-        }
-    }
-
-    if (rc == 0) {
+        *done = 1;
         return wk_jobs_exec(conn, "release savepoint job", err, errlen);
     }
 
@@ -264,9 +249,11 @@ static int
 wk_jobs_batch(PGconn *conn, const wk_config_t *cfg)
 {
     const char  *params[1];
-    PGresult    *res;
+    PGresult    *res, *r;
     char         err[1024] = "";
-    int          i, n;
+    char         ids[WK_JOBS_BATCH_N * 40 + 3];
+    size_t       o;
+    int          i, n, done, ndone = 0;
 
     if (wk_jobs_exec(conn, "begin", err, sizeof(err)) != 0) {
         wk_log("jobs: %s", err);
@@ -295,18 +282,48 @@ wk_jobs_batch(PGconn *conn, const wk_config_t *cfg)
     }
 
     n = PQntuples(res);
+    o = (size_t) snprintf(ids, sizeof(ids), "{");
 
     for (i = 0; i < n; i++) {
-        if (wk_jobs_handle(conn, cfg, res, i, err, sizeof(err)) != 0) {
+        done = 0;
+
+        if (wk_jobs_handle(conn, cfg, res, i, &done, err, sizeof(err)) != 0) {
             wk_log("jobs: %s %s: %s", PQgetvalue(res, i, 1),
                    PQgetvalue(res, i, 0), err);
             PQclear(res);
             PQclear(PQexec(conn, "rollback"));
             return -1;
         }
+
+        if (done && o + 40 < sizeof(ids)) {
+            o += (size_t) snprintf(ids + o, sizeof(ids) - o, "%s%s",
+                                   ndone++ ? "," : "", PQgetvalue(res, i, 0));
+        }
     }
 
     PQclear(res);
+    snprintf(ids + o, sizeof(ids) - o, "}");
+
+    /* the jobs handled, marked done in one statement */
+    if (ndone > 0) {
+        params[0] = ids;
+        r = PQexecParams(conn,
+            "update jobs set status = 'done', done_at = now(),"
+            "       attempts = least(attempts + 1, max_attempts),"
+            "       last_error = null"
+            " where id = any($1::uuid[])",
+            1, NULL, params, NULL, NULL, 0);
+
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            wk_log("jobs: marking done: %s", wk_pg_error_line(conn, err,
+                                                              sizeof(err)));
+            PQclear(r);
+            PQclear(PQexec(conn, "rollback"));
+            return -1;
+        }
+
+        PQclear(r);
+    }
 
     if (wk_jobs_exec(conn, "commit", err, sizeof(err)) != 0) {
         wk_log("jobs: commit: %s", err);

@@ -6,11 +6,11 @@
  * For each configured folder, every round takes a batch: list up to
  * WK_MAIL_BATCH UIDs that do not yet carry our keyword ($HelpdeskIngested),
  * mark them \Seen in one UID STORE, fetch each message (libcurl imap:// or
- * imaps://, password or XOAUTH2 bearer), then
- *   1. store the raw bytes in the attachment store (content-addressed) and
- *      an email_inbound row keyed by the Message-ID (or "sha256:<hex>")
- *      in status 'received' — a second copy of the same mail finds the row;
- *      the batch's rows in one transaction;
+ * imaps://, password or XOAUTH2 bearer) and store its raw bytes in the
+ * attachment store (content-addressed), then
+ *   1. record an email_inbound row for each, keyed by the Message-ID (or
+ *      "sha256:<hex>") in status 'received' — a second copy of the same
+ *      mail finds the row; the batch's rows in one transaction;
  *   2. parse each (wk_mime.c) and call email_ingest() (migrations/
  *      0012_email_in.sql), which writes the ticket or comment and marks
  *      the row processed or quarantined — the whole batch in one
@@ -27,6 +27,11 @@
  * Setting \Seen on the whole batch first spares the server a flag change
  * (a maildir rename and index write) per fetch; a STORE per mail cost
  * Dovecot ~50 ms on a 10 000-mail folder, more than everything else.
+ * While a batch goes into the database, a folder holding more takes its
+ * next batch (the UIDs above this one's) on a thread of its own over a
+ * second connection: fetching waits on the server, ingesting on the
+ * database, and each waits less alone.  The thread touches no database;
+ * what it took is only stored bytes until a round records it.
  *
  * Rows left 'received' (the inbound webhook's, and mail an admin sent back
  * for another try) are processed from the stored bytes on the same round.
@@ -58,6 +63,7 @@
  */
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,16 +90,53 @@
 #define WK_MAIL_BOXES_EVERY   3000LL        /* ms between reads of mailboxes */
 
 
+/* A mail of one batch: fetched (uid) or read back from the store. */
 typedef struct {
-    char        name[256];
-    CURL       *curl;
-    long long   next_at;
-    long long   backoff;
-    int         failing;
+    unsigned long  uid;
+    char           id[40];          /* its email_inbound row */
+    char           key[WK_STORE_KEY_LEN + 1];   /* its raw bytes' */
+    char           mid[HD_MAILIN_ID_MAX + 8];   /* the row's key */
+    char          *raw;
+    size_t         len;
+    int            ingest;          /* the row is 'received' */
+} wk_mail_msg_t;
+
+/* A batch of a folder, taken from the server (wk_mail_take). */
+typedef struct {
+    wk_mail_msg_t  *msgs;
+    size_t          n;
+    unsigned long   last;           /* the highest UID it went through */
+    int             more;           /* UIDs above last were left */
+    int             failed;         /* WK_MAIL_SERVER or WK_MAIL_STORE */
+    char            err[CURL_ERROR_SIZE + 64];
+} wk_mail_batch_t;
+
+#define WK_MAIL_SERVER  1
+#define WK_MAIL_STORE   2
+
+typedef struct wk_mailbox_s  wk_mailbox_t;
+
+typedef struct {
+    char                    name[256];
+    CURL                   *curl;
+    long long               next_at;
+    long long               backoff;
+    int                     failing;
+
+    /* the next batch, taken on a thread of its own (over curl, which
+       this thread leaves alone meanwhile) while this one goes into the
+       database */
+    pthread_t               ahead_tid;
+    int                     ahead;      /* ahead_tid is to be joined */
+    int                     ready;      /* next holds the batch it took */
+    const wk_mailbox_t     *ahead_mb;
+    unsigned long           ahead_after;
+    volatile sig_atomic_t  *ahead_stop;
+    wk_mail_batch_t         next;
 } wk_mail_folder_t;
 
 /* A mailbox: the settings file's (id ""), or one from the mailboxes table. */
-typedef struct {
+struct wk_mailbox_s {
     char              id[40];
     int               version;
     int               seen;             /* still listed on the last read */
@@ -106,7 +149,7 @@ typedef struct {
     int               interval;         /* seconds */
     wk_mail_folder_t  folders[WK_MAIL_FOLDERS_MAX];
     int               nfolders;
-} wk_mailbox_t;
+};
 
 typedef struct {
     wk_mailbox_t      conf;             /* mail_in_url and friends */
@@ -132,16 +175,6 @@ typedef struct {
     size_t   cap;
     size_t   max;
 } wk_mail_buf_t;
-
-/* A mail of one batch: fetched (uid) or read back from the store. */
-typedef struct {
-    unsigned long  uid;
-    char           id[40];          /* its email_inbound row */
-    char          *raw;
-    size_t         len;
-    int            ingest;          /* the row is 'received' */
-} wk_mail_msg_t;
-
 
 static wk_mail_t  wk_mail;
 
@@ -312,58 +345,61 @@ wk_mail_progress(void *ud, curl_off_t a, curl_off_t b, curl_off_t c,
 
 
 /*
- * One IMAP request on folder f: the folder's URL plus suffix (";UID=n" to
- * fetch) and, when custom is not NULL, that command instead.  The answer
- * goes to out.  Returns 0, or -1 with the reason in err.
+ * One IMAP request on folder of mb over the connection *curl (opened when
+ * NULL, dropped after a failure): the folder's URL plus suffix (";UID=n"
+ * to fetch) and, when custom is not NULL, that command instead.  The
+ * answer goes to out.  Returns 0, or -1 with the reason in err.
  */
 static int
-wk_mail_imap(const wk_mailbox_t *mb, wk_mail_folder_t *f, const char *suffix,
-    const char *custom,
+wk_mail_imap(const wk_mailbox_t *mb, const char *folder, CURL **curl,
+    const char *suffix, const char *custom,
     wk_mail_buf_t *out, volatile sig_atomic_t *stop, char *err,
     size_t errlen)
 {
     char      url[2048], cerr[CURL_ERROR_SIZE], *esc;
+    CURL     *c = *curl;
     CURLcode  rc;
 
-    if (f->curl == NULL) {
-        f->curl = curl_easy_init();
-        if (f->curl == NULL) {
+    if (c == NULL) {
+        c = curl_easy_init();
+        if (c == NULL) {
             snprintf(err, errlen, "curl_easy_init failed");
             return -1;
         }
+        *curl = c;
     }
 
-    esc = curl_easy_escape(f->curl, f->name, 0);
+    esc = curl_easy_escape(c, folder, 0);
     snprintf(url, sizeof(url), "%s/%s%s", mb->url, esc ? esc : "",
              suffix);
     curl_free(esc);
 
     cerr[0] = '\0';
-    curl_easy_setopt(f->curl, CURLOPT_URL, url);
-    curl_easy_setopt(f->curl, CURLOPT_PROTOCOLS_STR, "imap,imaps");
-    curl_easy_setopt(f->curl, CURLOPT_USERNAME, mb->user);
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "imap,imaps");
+    curl_easy_setopt(c, CURLOPT_USERNAME, mb->user);
     if (mb->bearer[0] != '\0') {
-        curl_easy_setopt(f->curl, CURLOPT_XOAUTH2_BEARER, mb->bearer);
-        curl_easy_setopt(f->curl, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
+        curl_easy_setopt(c, CURLOPT_XOAUTH2_BEARER, mb->bearer);
+        curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2");
     } else {
-        curl_easy_setopt(f->curl, CURLOPT_PASSWORD, mb->password);
+        curl_easy_setopt(c, CURLOPT_PASSWORD, mb->password);
     }
-    curl_easy_setopt(f->curl, CURLOPT_CUSTOMREQUEST, custom);
-    curl_easy_setopt(f->curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
-    curl_easy_setopt(f->curl, CURLOPT_TIMEOUT_MS, 120000L);
-    curl_easy_setopt(f->curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(f->curl, CURLOPT_NOPROXY, "*");
-    curl_easy_setopt(f->curl, CURLOPT_ERRORBUFFER, cerr);
-    curl_easy_setopt(f->curl, CURLOPT_WRITEFUNCTION, wk_mail_write);
-    curl_easy_setopt(f->curl, CURLOPT_WRITEDATA, out);
-    curl_easy_setopt(f->curl, CURLOPT_XFERINFOFUNCTION, wk_mail_progress);
-    curl_easy_setopt(f->curl, CURLOPT_XFERINFODATA, (void *) stop);
-    curl_easy_setopt(f->curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, custom);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 120000L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, wk_mail_write);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, wk_mail_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *) stop);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     /* libcurl clips an untagged line longer than its buffer and drops the
        rest: a big backlog's "* SEARCH" line needs the largest buffer */
-    curl_easy_setopt(f->curl, CURLOPT_BUFFERSIZE, (long) CURL_MAX_READ_SIZE);
+    curl_easy_setopt(c, CURLOPT_BUFFERSIZE, (long) CURL_MAX_READ_SIZE);
 
-    rc = curl_easy_perform(f->curl);
+    rc = curl_easy_perform(c);
 
     if (rc == CURLE_REMOTE_FILE_NOT_FOUND && custom == NULL) {
         return 0;                       /* no such UID (any more) */
@@ -372,8 +408,8 @@ wk_mail_imap(const wk_mailbox_t *mb, wk_mail_folder_t *f, const char *suffix,
     if (rc != CURLE_OK) {
         snprintf(err, errlen, "%s", cerr[0] ? cerr : curl_easy_strerror(rc));
         /* start from a fresh connection next time */
-        curl_easy_cleanup(f->curl);
-        f->curl = NULL;
+        curl_easy_cleanup(c);
+        *curl = NULL;
         return -1;
     }
 
@@ -553,17 +589,15 @@ wk_mail_ingest(PGconn *conn, const wk_mail_msg_t *msgs, size_t n)
 
 
 /*
- * Store the raw bytes of fetched mails msgs[0..n) and record each in an
- * email_inbound row (email_receive), in ONE transaction; fills each
- * one's id and whether it still needs ingesting.  Returns 0 when all are
+ * Record fetched mails msgs[0..n), already in the store, each in an
+ * email_inbound row (email_receive), in ONE transaction; fills each one's
+ * id and whether it still needs ingesting.  Returns 0 when all are
  * recorded, -1 otherwise (logged; none is).
  */
 static int
 wk_mail_receive(PGconn *conn, const char *mailbox, wk_mail_msg_t *msgs,
     size_t n)
 {
-    char         key[WK_STORE_KEY_LEN + 1], mid[HD_MAILIN_ID_MAX + 8];
-    char         err[512];
     const char  *params[3];
     PGresult    *res;
     size_t       i;
@@ -573,20 +607,9 @@ wk_mail_receive(PGconn *conn, const char *mailbox, wk_mail_msg_t *msgs,
     }
 
     for (i = 0; i < n; i++) {
-        if (wk_store_put(wk_mail.store, msgs[i].raw, msgs[i].len, key, err,
-                         sizeof(err)) != 0)
-        {
-            wk_log("mail-in: %s", err);
-            goto failed;
-        }
-
-        if (hd_mailin_message_id(msgs[i].raw, msgs[i].len, mid) == 0) {
-            snprintf(mid, sizeof(mid), "sha256:%s", key + 6);
-        }
-
-        params[0] = mid;
+        params[0] = msgs[i].mid;
         params[1] = mailbox;
-        params[2] = key;
+        params[2] = msgs[i].key;
 
         res = wk_mail_sql(conn,
                           "select id, status from email_receive($1, $2, $3)",
@@ -673,7 +696,7 @@ wk_mail_uid_set(const unsigned long *uids, size_t n, char *buf, size_t len)
 
 /* UID STORE +FLAGS.SILENT (flags) on uids[0..n): 0, or -1 (err). */
 static int
-wk_mail_flag(const wk_mailbox_t *mb, wk_mail_folder_t *f,
+wk_mail_flag(const wk_mailbox_t *mb, const char *folder, CURL **curl,
     const unsigned long *uids, size_t n, const char *flags,
     volatile sig_atomic_t *stop, char *err, size_t errlen)
 {
@@ -693,7 +716,7 @@ wk_mail_flag(const wk_mailbox_t *mb, wk_mail_folder_t *f,
     snprintf(cmd, sizeof(cmd), "UID STORE %s +FLAGS.SILENT (%s)", set, flags);
     memset(&b, 0, sizeof(b));
     b.max = 1024 * 1024;
-    rc = wk_mail_imap(mb, f, "", cmd, &b, stop, err, errlen);
+    rc = wk_mail_imap(mb, folder, curl, "", cmd, &b, stop, err, errlen);
     free(b.data);
     return rc;
 }
@@ -711,27 +734,198 @@ wk_mail_msgs_free(wk_mail_msg_t *msgs, size_t n)
 
 
 /*
+ * Take the next batch of folder of mb over the connection *curl: the
+ * unflagged UIDs above after (up to WK_MAIL_BATCH), marked \Seen in one
+ * command (libcurl's BODY[] fetch would set it on each mail, one write on
+ * the server per mail), fetched one by one (up to WK_MAIL_BATCH_BYTES) and
+ * stored (wk_store_put), each with its key and row key noted.  Touches no
+ * database and no state but *curl and batch, so that it may run on a
+ * folder's ahead thread.  batch->failed says what failed (batch->err why);
+ * the mails taken before stay in batch for the caller to free.
+ */
+static void
+wk_mail_take(const wk_mailbox_t *mb, const char *folder, CURL **curl,
+    unsigned long after, volatile sig_atomic_t *stop, wk_mail_batch_t *batch)
+{
+    wk_mail_buf_t   b;
+    wk_mail_msg_t  *m;
+    unsigned long   uids[WK_MAIL_BATCH];
+    char            cmd[128], suffix[64];
+    size_t          n, i, skip, bytes = 0;
+
+    memset(batch, 0, sizeof(*batch));
+    batch->last = after;
+
+    if (after == 0) {
+        snprintf(cmd, sizeof(cmd), "UID SEARCH UNDELETED UNKEYWORD "
+                 WK_MAIL_KEYWORD);
+    } else {
+        /* "n:*" always takes in the highest UID, even below n: see below */
+        snprintf(cmd, sizeof(cmd), "UID SEARCH UID %lu:* UNDELETED "
+                 "UNKEYWORD " WK_MAIL_KEYWORD, after + 1);
+    }
+
+    memset(&b, 0, sizeof(b));
+    b.max = 1024 * 1024;
+
+    if (wk_mail_imap(mb, folder, curl, "", cmd, &b, stop, batch->err,
+                     sizeof(batch->err)) != 0)
+    {
+        free(b.data);
+        batch->failed = WK_MAIL_SERVER;
+        return;
+    }
+
+    n = wk_mail_uids(b.data, uids, WK_MAIL_BATCH);
+    free(b.data);
+    batch->more = (n == WK_MAIL_BATCH);
+
+    for (skip = 0; skip < n && uids[skip] <= after; skip++) {
+        /* void */
+    }
+
+    n -= skip;
+    memmove(uids, uids + skip, n * sizeof(uids[0]));
+
+    if (n == 0) {
+        return;
+    }
+
+    batch->msgs = calloc(n, sizeof(wk_mail_msg_t));
+    if (batch->msgs == NULL) {
+        snprintf(batch->err, sizeof(batch->err), "out of memory");
+        batch->failed = WK_MAIL_SERVER;
+        return;
+    }
+
+    if (wk_mail_flag(mb, folder, curl, uids, n, "\\Seen", stop, batch->err,
+                     sizeof(batch->err)) != 0)
+    {
+        batch->failed = WK_MAIL_SERVER;
+        return;
+    }
+
+    for (i = 0; i < n && !*stop; i++) {
+        if (bytes >= WK_MAIL_BATCH_BYTES) {
+            batch->more = 1;            /* the rest next round */
+            break;
+        }
+
+        memset(&b, 0, sizeof(b));
+        b.max = (size_t) 1 << 30;
+
+        snprintf(suffix, sizeof(suffix), ";UID=%lu", uids[i]);
+        if (wk_mail_imap(mb, folder, curl, suffix, NULL, &b, stop,
+                         batch->err, sizeof(batch->err)) != 0)
+        {
+            free(b.data);
+            batch->failed = WK_MAIL_SERVER;
+            return;
+        }
+
+        if (b.data == NULL) {
+            batch->last = uids[i];
+            continue;                   /* expunged meanwhile */
+        }
+
+        m = &batch->msgs[batch->n];
+        m->uid = uids[i];
+        m->raw = b.data;
+        m->len = b.len;
+        batch->n++;
+        bytes += b.len;
+
+        if (wk_store_put(wk_mail.store, m->raw, m->len, m->key, batch->err,
+                         sizeof(batch->err)) != 0)
+        {
+            batch->failed = WK_MAIL_STORE;
+            return;
+        }
+
+        if (hd_mailin_message_id(m->raw, m->len, m->mid) == 0) {
+            snprintf(m->mid, sizeof(m->mid), "sha256:%s", m->key + 6);
+        }
+
+        batch->last = uids[i];
+    }
+}
+
+
+static void *
+wk_mail_ahead_run(void *arg)
+{
+    wk_mail_folder_t  *f = arg;
+
+    wk_mail_take(f->ahead_mb, f->name, &f->curl, f->ahead_after,
+                 f->ahead_stop, &f->next);
+    return NULL;
+}
+
+
+/*
+ * Start taking folder f's batch after UID after on its ahead thread, over
+ * f->curl: nothing else may use f->curl until wk_mail_ahead_join().  When
+ * the thread cannot start, the next round takes the batch itself.
+ */
+static void
+wk_mail_ahead_start(const wk_mailbox_t *mb, wk_mail_folder_t *f,
+    unsigned long after, volatile sig_atomic_t *stop)
+{
+    f->ahead_mb = mb;
+    f->ahead_after = after;
+    f->ahead_stop = stop;
+    f->ahead = (pthread_create(&f->ahead_tid, NULL, wk_mail_ahead_run, f)
+                == 0);
+}
+
+
+/* Wait for folder f's ahead thread, if one runs: f->next is then ready. */
+static void
+wk_mail_ahead_join(wk_mail_folder_t *f)
+{
+    if (f->ahead) {
+        pthread_join(f->ahead_tid, NULL);
+        f->ahead = 0;
+        f->ready = 1;
+    }
+}
+
+
+/* Forget folder f's batch taken ahead (its mails stay unflagged). */
+static void
+wk_mail_ahead_drop(wk_mail_folder_t *f)
+{
+    wk_mail_ahead_join(f);
+
+    if (f->ready) {
+        wk_mail_msgs_free(f->next.msgs, f->next.n);
+        free(f->next.msgs);
+        f->ready = 0;
+    }
+}
+
+
+/*
  * One round of folder f of mailbox mb: how many mails were taken, or -1
  * when the database connection broke.  A server that failed is logged,
  * backed off, and its error left in fail (else fail is left alone).
  *
- * A round is a batch: the unflagged UIDs (up to WK_MAIL_BATCH), marked
- * \Seen in one command (libcurl's BODY[] fetch would set it on each mail,
- * one write on the server per mail), fetched one by one (up to
- * WK_MAIL_BATCH_BYTES), recorded in one transaction, ingested in one
- * more, and only after that commit flagged in one UID STORE.
+ * A round is a batch (wk_mail_take): recorded in one transaction,
+ * ingested in one more, and only after that commit flagged in one UID
+ * STORE.  When the folder holds more than a batch, the next one (the
+ * UIDs above this batch's) is taken on the folder's ahead thread while
+ * this one is recorded and ingested, and the next round starts from it;
+ * after any failure it is dropped and the next round lists the folder
+ * afresh.
  */
 static int
 wk_mail_folder(PGconn *conn, wk_mailbox_t *mb, wk_mail_folder_t *f,
     volatile sig_atomic_t *stop, char *fail, size_t faillen)
 {
-    wk_mail_buf_t   b;
-    wk_mail_msg_t  *msgs = NULL;
-    unsigned long   uids[WK_MAIL_BATCH];
-    char            err[CURL_ERROR_SIZE + 64], suffix[64];
-    char            label[600];
-    size_t          n, i, got = 0, bytes = 0;
-    int             more;
+    wk_mail_batch_t  batch;
+    unsigned long    uids[WK_MAIL_BATCH];
+    char             label[600];
+    size_t           i;
 
     /* where the mail came from, in email_inbound.mailbox and the log */
     if (mb->id[0] == '\0') {
@@ -740,85 +934,56 @@ wk_mail_folder(PGconn *conn, wk_mailbox_t *mb, wk_mail_folder_t *f,
         snprintf(label, sizeof(label), "%s/%s", mb->name, f->name);
     }
 
-    memset(&b, 0, sizeof(b));
-    b.max = 1024 * 1024;
+    wk_mail_ahead_join(f);
 
-    if (wk_mail_imap(mb, f, "", "UID SEARCH UNDELETED UNKEYWORD " WK_MAIL_KEYWORD,
-                     &b, stop, err, sizeof(err)) != 0)
-    {
-        free(b.data);
+    if (f->ready) {
+        batch = f->next;
+        f->ready = 0;
+    } else {
+        wk_mail_take(mb, f->name, &f->curl, 0, stop, &batch);
+    }
+
+    if (batch.failed == WK_MAIL_STORE) {
+        wk_log("mail-in: %s", batch.err);
+        goto db_failed;
+    }
+
+    if (batch.failed) {
         goto failed;
     }
 
-    n = wk_mail_uids(b.data, uids, WK_MAIL_BATCH);
-    free(b.data);
-    more = (n == WK_MAIL_BATCH);
-
-    if (n > 0) {
-        msgs = calloc(n, sizeof(wk_mail_msg_t));
-        if (msgs == NULL) {
-            snprintf(err, sizeof(err), "out of memory");
-            goto failed;
-        }
-
-        if (wk_mail_flag(mb, f, uids, n, "\\Seen", stop, err, sizeof(err))
-            != 0)
-        {
-            goto failed;
-        }
+    if (batch.more && !*stop) {
+        wk_mail_ahead_start(mb, f, batch.last, stop);
     }
 
-    for (i = 0; i < n && !*stop; i++) {
-        if (bytes >= WK_MAIL_BATCH_BYTES) {
-            more = 1;                   /* the rest next round */
-            break;
-        }
-
-        memset(&b, 0, sizeof(b));
-        b.max = (size_t) 1 << 30;
-
-        snprintf(suffix, sizeof(suffix), ";UID=%lu", uids[i]);
-        if (wk_mail_imap(mb, f, suffix, NULL, &b, stop, err, sizeof(err)) != 0) {
-            free(b.data);
-            goto failed;
-        }
-
-        if (b.data == NULL) {
-            continue;                   /* expunged meanwhile */
-        }
-
-        msgs[got].uid = uids[i];
-        msgs[got].raw = b.data;
-        msgs[got].len = b.len;
-        bytes += b.len;
-        got++;
-    }
-
-    if (got > 0) {
-        if (wk_mail_receive(conn, label, msgs, got) != 0) {
+    if (batch.n > 0) {
+        if (wk_mail_receive(conn, label, batch.msgs, batch.n) != 0) {
             goto db_failed;
         }
         wk_mail_crash_point("stored");
 
-        if (wk_mail_ingest(conn, msgs, got) != 0) {
+        if (wk_mail_ingest(conn, batch.msgs, batch.n) != 0) {
             goto db_failed;
         }
         wk_mail_crash_point("committed");
 
-        /* committed: now the mails may be flagged */
-        for (i = 0; i < got; i++) {
-            uids[i] = msgs[i].uid;
+        /* committed: now the mails may be flagged, over f->curl again */
+        wk_mail_ahead_join(f);
+
+        for (i = 0; i < batch.n; i++) {
+            uids[i] = batch.msgs[i].uid;
         }
 
-        if (wk_mail_flag(mb, f, uids, got, "\\Seen " WK_MAIL_KEYWORD, stop,
-                         err, sizeof(err)) != 0)
+        if (wk_mail_flag(mb, f->name, &f->curl, uids, batch.n,
+                         "\\Seen " WK_MAIL_KEYWORD, stop, batch.err,
+                         sizeof(batch.err)) != 0)
         {
             goto failed;
         }
     }
 
-    wk_mail_msgs_free(msgs, got);
-    free(msgs);
+    wk_mail_msgs_free(batch.msgs, batch.n);
+    free(batch.msgs);
 
     if (f->failing) {
         wk_log("mail-in: %s works again", label);
@@ -826,28 +991,30 @@ wk_mail_folder(PGconn *conn, wk_mailbox_t *mb, wk_mail_folder_t *f,
 
     f->failing = 0;
     f->backoff = mb->interval * 1000LL;
-    f->next_at = wk_now_ms() + (more ? 0 : mb->interval * 1000LL);
-    wk_mail.more |= more;
-    return (int) got;
+    f->next_at = wk_now_ms() + (batch.more ? 0 : mb->interval * 1000LL);
+    wk_mail.more |= batch.more;
+    return (int) batch.n;
 
 db_failed:
 
-    wk_mail_msgs_free(msgs, got);
-    free(msgs);
+    wk_mail_ahead_drop(f);
+    wk_mail_msgs_free(batch.msgs, batch.n);
+    free(batch.msgs);
     return PQstatus(conn) == CONNECTION_OK ? 0 : -1;
 
 failed:
 
-    wk_mail_msgs_free(msgs, got);
-    free(msgs);
+    wk_mail_ahead_drop(f);
+    wk_mail_msgs_free(batch.msgs, batch.n);
+    free(batch.msgs);
 
     if (*stop) {
         return 0;
     }
 
-    wk_log("mail-in: %s: %s; retrying in %lld s", label, err,
+    wk_log("mail-in: %s: %s; retrying in %lld s", label, batch.err,
            f->backoff / 1000);
-    snprintf(fail, faillen, "%s: %s", f->name, err);
+    snprintf(fail, faillen, "%s: %s", f->name, batch.err);
     f->failing = 1;
     f->next_at = wk_now_ms() + f->backoff;
     f->backoff = (f->backoff * 2 > WK_MAIL_BACKOFF_MAX)
@@ -909,16 +1076,20 @@ wk_mail_sweep(PGconn *conn)
 }
 
 
-/* Forget a mailbox's connections. */
+/* Forget a mailbox's connections (and any batch taken ahead). */
 static void
 wk_mail_box_close(wk_mailbox_t *mb)
 {
-    int  i;
+    wk_mail_folder_t  *f;
+    int                i;
 
     for (i = 0; i < mb->nfolders; i++) {
-        if (mb->folders[i].curl != NULL) {
-            curl_easy_cleanup(mb->folders[i].curl);
-            mb->folders[i].curl = NULL;
+        f = &mb->folders[i];
+        wk_mail_ahead_drop(f);
+
+        if (f->curl != NULL) {
+            curl_easy_cleanup(f->curl);
+            f->curl = NULL;
         }
     }
 }

@@ -373,7 +373,7 @@ static int
 wk_notify_comment(wk_notify_t *x)
 {
     const char  *params[2];
-    PGresult    *c, *to;
+    PGresult    *to;
     int          rc;
 
     if (x->job->comment_id == NULL) {
@@ -383,43 +383,37 @@ wk_notify_comment(wk_notify_t *x)
     params[0] = x->job->comment_id;
     params[1] = PQgetvalue(x->ticket, 0, WK_T_ID);
 
-    /* the row decides, not the payload: an internal note never goes out */
-    c = wk_notify_query(x, "reading the comment",
-        "select c.body_md, coalesce(a.display_name, $$The helpdesk$$)"
-        "  from ticket_comments c left join users a on a.id = c.author_id"
-        " where c.id = $1::uuid and c.ticket_id = $2 and not c.is_internal",
-        2, params);
-
-    if (c == NULL) {
-        return -1;
-    }
-
-    if (PQntuples(c) == 0) {
-        PQclear(c);
-        return 0;
-    }
-
-    to = wk_notify_query(x, "reading the recipients",
-        "select u.email::text, u.display_name"
-        "  from tickets t"
-        "  join ticket_comments c on c.id = $1::uuid and c.ticket_id = t.id"
+    /*
+     * The recipients with the comment and its author's name on each row;
+     * the row decides, not the payload: an internal note (no rows) never
+     * goes out.
+     */
+    to = wk_notify_query(x, "reading the comment and its recipients",
+        "select u.email::text, u.display_name, c.body_md,"
+        "       coalesce(a.display_name, $$The helpdesk$$)"
+        "  from ticket_comments c"
+        "  join tickets t on t.id = c.ticket_id"
+        "  left join users a on a.id = c.author_id"
         "  join users u on u.active and u.id is distinct from c.author_id"
         "   and (u.id = t.requester_id"
         "        or u.id in (select w.user_id from ticket_watchers w"
         "                     where w.ticket_id = t.id))"
-        " where t.id = $2"
+        " where c.id = $1::uuid and c.ticket_id = $2 and not c.is_internal"
         " order by u.email", 2, params);
 
     if (to == NULL) {
-        PQclear(c);
         return -1;
     }
 
-    x->vars[WK_V_COMMENT].value = PQgetvalue(c, 0, 0);
-    x->vars[WK_V_ACTOR].value = PQgetvalue(c, 0, 1);
+    if (PQntuples(to) == 0) {
+        PQclear(to);
+        return 0;
+    }
+
+    x->vars[WK_V_COMMENT].value = PQgetvalue(to, 0, 2);
+    x->vars[WK_V_ACTOR].value = PQgetvalue(to, 0, 3);
     rc = wk_notify_each(x, to, HD_NOTIFY_REPLY, "reply");
     PQclear(to);
-    PQclear(c);
 
     return rc;
 }

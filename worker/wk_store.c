@@ -5,6 +5,8 @@
  * attachment of one) is served like an uploaded one.
  */
 
+#define _GNU_SOURCE                     /* mkostemp */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -89,9 +91,16 @@ wk_store_put(const char *dir, const void *data, size_t len, char *key,
         return 0;                       /* stored before */
     }
 
-    snprintf(tmp, sizeof(tmp), "%s.wk%ld", path, (long) getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    /* a name of its own: the poller's threads may store the same bytes */
+    snprintf(tmp, sizeof(tmp), "%s.wkXXXXXX", path);
+    fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
+        goto failed;
+    }
+
+    if (fchmod(fd, 0640) != 0) {
+        close(fd);
+        unlink(tmp);
         goto failed;
     }
 

@@ -15,12 +15,13 @@ $s->audit_append_n(5);
 my $id = $s->psql(q{select id from audit_events where action = 'auth.login_failed'});
 my $original = $s->psql(qq{select encode(audit_canonical(e), 'hex') from audit_events e where id = $id});
 
-# audit_canonical() now answers the original bytes for the event about to be edited.
-my $body = $s->psql(q{select prosrc from pg_proc where proname = 'audit_canonical'});
-$body =~ s/\A\s+|\s+\z//g;
-$s->psql(qq{create or replace function audit_canonical(e audit_events) returns bytea
+# audit_canonical() now answers the original bytes for the event about to be edited, and the
+# genuine function's for every other event.
+$s->psql(q{alter function audit_canonical(audit_events) rename to audit_canonical_genuine});
+$s->psql(qq{create function audit_canonical(e audit_events) returns bytea
     language sql immutable as \$fn\$
-    select case when e.id = $id then decode('$original', 'hex') else ($body) end
+    select case when e.id = $id then decode('$original', 'hex')
+                else audit_canonical_genuine(e) end
     \$fn\$});
 $s->psql(qq{update audit_events set action = 'auth.login' where id = $id});
 
