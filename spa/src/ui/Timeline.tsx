@@ -77,7 +77,7 @@ const FIELD_NAMES: Record<string, string> = {
   due_at: 'due date', custom_json: 'custom fields', source: 'source',
 };
 
-function shown(v: unknown): string {
+function valueText(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)) return formatDateTime(v);
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
@@ -92,7 +92,7 @@ export function fieldWords(changes: Record<string, [unknown, unknown]>): string 
     if (key === 'team_id') return to == null ? 'took it out of its team' : 'moved it to another team';
     const name = FIELD_NAMES[key] ?? key.replace(/_/g, ' ');
     if (key === 'description' || key === 'custom_json') return `edited the ${name}`;
-    return `changed the ${name} from ${shown(from)} to ${shown(to)}`;
+    return `changed the ${name} from ${valueText(from)} to ${valueText(to)}`;
   });
   return parts.length ? parts.join('; ') : 'changed the ticket';
 }
