@@ -158,6 +158,9 @@ typedef struct {
     int           confirms;     /* the statement also checks the caller's
                                    principal: its first column says whether
                                    it still stands (hd_api_plan_caller) */
+    int           may_miss;     /* with confirms: no row at all says nothing
+                                   of the principal, and the decode answers
+                                   only with a statement that confirms */
     char         *heap[HD_PLAN_MAX_PARAMS];     /* params too long for
                                                    store, malloc'd */
     int           nheap;

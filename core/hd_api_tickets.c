@@ -6,7 +6,9 @@
  * (ticket_access(), which also confirms a cached principal, so a caller
  * with a known token needs no round trip of its own); the RBAC policy then
  * decides, so a ticket the caller may not see answers 404 exactly like one
- * that does not exist.  GET answers with the document the first step read.
+ * that does not exist.  GET answers with the document the first step read;
+ * by id, that step reads only the ticket's own row (ticket_read()), and
+ * the people and team come from the process's cache (hd_dircache.h).
  * Otherwise the second runs the operation: a read, or one write function of
  * migrations/0004_tickets.sql that also records status history, the audit
  * event and the outbox jobs in the same statement.  The write functions
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include "hd_api_int.h"
+#include "hd_dircache.h"
 #include "hd_ticket.h"
 
 
@@ -58,6 +61,7 @@ enum {
     HD_TA_REQUESTER,
     HD_TA_ASSIGNEE,
     HD_TA_TEAM,
+    HD_TA_DIRECTORY_GEN,        /* GET's statements only */
     HD_TA_COLUMNS
 };
 
@@ -77,8 +81,25 @@ static const char  hd_ticket_access_name[] = "hd_ticket_access";
 static const char  hd_ticket_access_sql[] =
     "select fresh, id, version, status, is_requester, is_watcher, "
     "is_assignee, in_team" HD_TA_FROM;
+
+/*
+ * GET by id reads with ticket_read() (0026): the ticket's own columns,
+ * without the people, the team and whether the caller watches it; the
+ * process's directory cache has the people and the team.  When it does
+ * not, when the policy needs the watcher relation, or when the statement
+ * found nothing or a stale principal, GET reads again with ticket_access()
+ * and every column, which answers those cases and fills the cache; so does
+ * GET by number at once.  Both return the directory generation their
+ * snapshot saw as the last column.
+ *
+ *   $1 id   $2 caller   $3 authz_version   $4 teams
+ */
+static const char  hd_ticket_read_name[] = "hd_ticket_read";
+static const char  hd_ticket_read_sql[] =
+    "select * from ticket_read($1::uuid, $2::uuid, $3::bigint, $4::uuid[])";
 static const char  hd_ticket_get_name[] = "hd_ticket_get";
-static const char  hd_ticket_get_sql[] = "select *" HD_TA_FROM;
+static const char  hd_ticket_get_sql[] =
+    "select *, (select d.gen from directory_gen d)" HD_TA_FROM;
 
 
 /*
@@ -430,23 +451,38 @@ hd_api_tickets_create(hd_op_t *op)
 
 /* GET /api/tickets/{id} */
 
-static hd_api_rc_t
-hd_api_tickets_got(hd_op_t *op, const PGresult *res)
+/* the members that name people and a team, in the document's order */
+static const int  hd_ticket_doc_people[] = {
+    HD_TA_REQUESTER, HD_TA_ASSIGNEE, HD_TA_TEAM
+};
+
+#define HD_TICKET_DOC_PEOPLE \
+    (sizeof(hd_ticket_doc_people) / sizeof(hd_ticket_doc_people[0]))
+
+/* The id column each of hd_ticket_doc_people names. */
+static int
+hd_ticket_doc_person_id(int col)
 {
-    size_t                         i;
+    switch (col) {
+    case HD_TA_REQUESTER: return HD_TA_REQUESTER_ID;
+    case HD_TA_ASSIGNEE: return HD_TA_ASSIGNEE_ID;
+    default: return HD_TA_TEAM_ID;
+    }
+}
+
+
+/*
+ * Answers with the document in res's row; people[i], when not NULL, is the
+ * JSON of hd_ticket_doc_people[i] instead of its column.
+ */
+static hd_api_rc_t
+hd_api_ticket_render(hd_op_t *op, const PGresult *res,
+    const char *const *people)
+{
+    size_t                         i, k;
     hd_buf_t                       b;
     const char                    *v;
     const hd_ticket_doc_member_t  *m;
-
-    if (!hd_api_ticket_loaded(op, res)
-        || !hd_api_ticket_allowed(op, HD_RBAC_TICKET_READ))
-    {
-        return HD_API_RESPOND;
-    }
-
-    if (PQnfields(res) != HD_TA_COLUMNS) {
-        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
-    }
 
     hd_buf_init(&b, 2048);
     hd_buf_adds(&b, "{");
@@ -457,12 +493,22 @@ hd_api_tickets_got(hd_op_t *op, const PGresult *res)
         hd_buf_adds(&b, i ? "," : "");
         hd_buf_json_key(&b, m->key);
 
-        if (PQgetisnull(res, 0, m->col)) {
+        v = NULL;
+
+        for (k = 0; people != NULL && k < HD_TICKET_DOC_PEOPLE; k++) {
+            if (hd_ticket_doc_people[k] == m->col) {
+                v = people[k];
+            }
+        }
+
+        if (v == NULL && PQgetisnull(res, 0, m->col)) {
             hd_buf_adds(&b, "null");
             continue;
         }
 
-        v = PQgetvalue(res, 0, m->col);
+        if (v == NULL) {
+            v = PQgetvalue(res, 0, m->col);
+        }
 
         switch (m->kind) {
 
@@ -488,11 +534,129 @@ hd_api_tickets_got(hd_op_t *op, const PGresult *res)
 }
 
 
-hd_api_rc_t
-hd_api_tickets_get(hd_op_t *op)
+/* ticket_access() read every column: answer, and keep the people. */
+static hd_api_rc_t
+hd_api_tickets_got(hd_op_t *op, const PGresult *res)
+{
+    int     col;
+    size_t  k;
+
+    if (!hd_api_ticket_loaded(op, res)
+        || !hd_api_ticket_allowed(op, HD_RBAC_TICKET_READ))
+    {
+        return HD_API_RESPOND;
+    }
+
+    if (PQnfields(res) != HD_TA_COLUMNS
+        || PQgetisnull(res, 0, HD_TA_DIRECTORY_GEN))
+    {
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
+    }
+
+    hd_dircache_at(atoll(PQgetvalue(res, 0, HD_TA_DIRECTORY_GEN)));
+
+    for (k = 0; k < HD_TICKET_DOC_PEOPLE; k++) {
+        col = hd_ticket_doc_people[k];
+
+        if (!PQgetisnull(res, 0, col)) {
+            hd_dircache_put(PQgetvalue(res, 0, hd_ticket_doc_person_id(col)),
+                            PQgetvalue(res, 0, col),
+                            (size_t) PQgetlength(res, 0, col));
+        }
+    }
+
+    return hd_api_ticket_render(op, res, NULL);
+}
+
+
+static hd_api_rc_t
+hd_api_tickets_get_all(hd_op_t *op)
 {
     return hd_api_ticket_plan(op, hd_ticket_get_name, hd_ticket_get_sql,
                               hd_api_tickets_got);
+}
+
+
+/*
+ * ticket_read() read the ticket's own columns: answer with the cached
+ * people when the policy allows without the watcher relation and the cache
+ * has them all at the generation read; otherwise read everything.
+ */
+static hd_api_rc_t
+hd_api_tickets_read(hd_op_t *op, const PGresult *res)
+{
+    int          col;
+    size_t       k;
+    const char  *people[HD_TICKET_DOC_PEOPLE];
+
+    if (PQntuples(res) != 1) {
+        return hd_api_tickets_get_all(op);
+    }
+
+    if (PQnfields(res) != HD_TA_COLUMNS) {
+        return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
+    }
+
+    if (PQgetisnull(res, 0, HD_TA_DIRECTORY_GEN)) {
+        return hd_api_tickets_get_all(op);
+    }
+
+    if (!hd_api_ticket_loaded(op, res)) {
+        return HD_API_RESPOND;
+    }
+
+    if (hd_rbac_decide(op->me.roles, HD_RBAC_TICKET_READ, op->u.ticket.rels,
+                       op->req->scope) != HD_RBAC_ALLOW)
+    {
+        return hd_api_tickets_get_all(op);
+    }
+
+    hd_dircache_at(atoll(PQgetvalue(res, 0, HD_TA_DIRECTORY_GEN)));
+
+    for (k = 0; k < HD_TICKET_DOC_PEOPLE; k++) {
+        col = hd_ticket_doc_person_id(hd_ticket_doc_people[k]);
+        people[k] = NULL;
+
+        if (!PQgetisnull(res, 0, col)) {
+            people[k] = hd_dircache_get(PQgetvalue(res, 0, col));
+
+            if (people[k] == NULL) {
+                return hd_api_tickets_get_all(op);
+            }
+        }
+    }
+
+    return hd_api_ticket_render(op, res, people);
+}
+
+
+hd_api_rc_t
+hd_api_tickets_get(hd_op_t *op)
+{
+    const hd_str_t  *id;
+
+    id = &op->req->match->params[0];
+
+    if (!hd_ticket_ref_parse(id->data, id->len, &op->u.ticket.ref)) {
+        return hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
+    }
+
+    if (op->u.ticket.ref.id[0] == '\0') {
+        return hd_api_tickets_get_all(op);
+    }
+
+    /* no row (no such ticket) says nothing of the principal: the decode
+       then asks ticket_access(), which does */
+
+    hd_plan_start(&op->plan, hd_ticket_read_sql, hd_api_tickets_read);
+    op->plan.name = hd_ticket_read_name;
+    hd_plan_param(&op->plan, op->u.ticket.ref.id);
+    hd_api_plan_caller(op);
+    op->plan.may_miss = 1;
+    hd_plan_param(&op->plan, op->me.team_ids != NULL ? op->me.team_ids
+                                                     : "{}");
+
+    return hd_plan_query(op);
 }
 
 

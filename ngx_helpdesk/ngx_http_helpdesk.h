@@ -23,6 +23,7 @@
 #include <libpq-fe.h>
 
 #include "hd_api.h"
+#include "hd_dircache.h"
 #include "hd_metrics.h"
 #include "hd_problem.h"
 #include "hd_route.h"

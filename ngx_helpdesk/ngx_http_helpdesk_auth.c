@@ -231,6 +231,7 @@ void
 ngx_http_helpdesk_auth_exit(void)
 {
     hd_tokcache_free();
+    hd_dircache_free();
     hd_api_principal_arrays_free();
     hd_jwks_free(ngx_http_helpdesk_jwks.keys);
     ngx_memzero(&ngx_http_helpdesk_jwks, sizeof(ngx_http_helpdesk_jwks_t));

@@ -24,6 +24,7 @@ main(void)
     srunner_add_suite(sr, hd_jwt_suite());
     srunner_add_suite(sr, hd_rbac_suite());
     srunner_add_suite(sr, hd_tokcache_suite());
+    srunner_add_suite(sr, hd_dircache_suite());
     srunner_add_suite(sr, hd_buf_suite());
     srunner_add_suite(sr, hd_ticket_suite());
     srunner_add_suite(sr, hd_audit_suite());

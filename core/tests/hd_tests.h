@@ -11,6 +11,7 @@ Suite *hd_api_suite(void);
 Suite *hd_jwt_suite(void);
 Suite *hd_rbac_suite(void);
 Suite *hd_tokcache_suite(void);
+Suite *hd_dircache_suite(void);
 Suite *hd_buf_suite(void);
 Suite *hd_ticket_suite(void);
 Suite *hd_audit_suite(void);

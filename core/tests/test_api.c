@@ -7,6 +7,7 @@
 #include "hd_api.h"
 #include "hd_api_int.h"
 #include "hd_tests.h"
+#include "hd_dircache.h"
 #include "hd_tokcache.h"
 
 
@@ -990,14 +991,17 @@ END_TEST
 #define TICKET_ID  "0190a000-0000-7000-8000-0000000000e1"
 
 /*
- * ticket_access()'s row with the document: fresh, the access, the rest
- * (an SLA clock, or none).
+ * A row of GET's statements: fresh, the access, the rest of the document
+ * (an SLA clock, or none), the directory generation gen.  ticket_access()
+ * (full) has every column; ticket_read() has no watcher relation, people
+ * or team (the directory cache has those).
  */
 static PGresult *
-ticket_row_sla(const char *fresh, const char *in_team, int sla)
+ticket_row_of(const char *fresh, const char *in_team, int sla, int full,
+    const char *gen)
 {
     const char  *v[] = {
-        fresh, TICKET_ID, "3", "new", "f", "f", "f", in_team,
+        fresh, TICKET_ID, "3", "new", "f", full ? "f" : NULL, "f", in_team,
         "42", "Printer \"HP\" jams\n", "P3", NULL, "Printing", NULL,
         agent_row[0], NULL, "0190a000-0000-7000-8000-0000000000d1", "web",
         NULL, NULL, "\"2026-11-27T10:00:00.5+00:00\"",
@@ -1007,21 +1011,33 @@ ticket_row_sla(const char *fresh, const char *in_team, int sla)
               "\"state\" : \"at_risk\"}"
             : NULL,
         "", "{\"asset\": \"LT-1\"}",
-        "{\"id\" : \"0190a000-0000-7000-8000-000000000001\", "
-        "\"display_name\" : \"Agent\", \"email\" : \"agent@example.com\"}",
+        full ? "{\"id\" : \"0190a000-0000-7000-8000-000000000001\", "
+               "\"display_name\" : \"Agent\", \"email\" : \"agent@example.com\"}"
+             : NULL,
         NULL,
-        "{\"id\" : \"0190a000-0000-7000-8000-0000000000d1\", "
-        "\"name\" : \"Desk\"}"
+        full ? "{\"id\" : \"0190a000-0000-7000-8000-0000000000d1\", "
+               "\"name\" : \"Desk\"}"
+             : NULL,
+        gen
     };
 
     return row(sizeof(v) / sizeof(v[0]), v);
 }
 
 
+/* ticket_access()'s row (every column), at directory generation 1 */
 static PGresult *
 ticket_row(const char *fresh, const char *in_team)
 {
-    return ticket_row_sla(fresh, in_team, 1);
+    return ticket_row_of(fresh, in_team, 1, 1, "1");
+}
+
+
+/* ticket_read()'s row, at directory generation 1 */
+static PGresult *
+ticket_read_row(const char *fresh, const char *in_team)
+{
+    return ticket_row_of(fresh, in_team, 1, 0, "1");
 }
 
 
@@ -1046,14 +1062,31 @@ START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
     res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
-    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_read");
     hd_op_free(&f.op);
 
     /* again: no resolution, the read carries the check */
 
+    hd_dircache_free();
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_read");
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "ticket_read("));
+    ck_assert_int_eq(f.op.plan.confirms, 1);
+    ck_assert_int_eq(f.op.plan.nparams, 4);
+    ck_assert_str_eq(f.op.plan.params[0], TICKET_ID);
+    ck_assert_str_eq(f.op.plan.params[1], agent_row[0]);    /* user */
+    ck_assert_str_eq(f.op.plan.params[2], agent_row[8]);    /* version */
+    ck_assert_str_eq(f.op.plan.params[3], agent_row[9]);    /* teams */
+
+    /* the people are not cached yet: everything is read, with the check */
+
+    res = ticket_read_row("t", "t");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
     ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
-    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "ticket_access"));
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "ticket_access("));
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "directory_gen"));
+    ck_assert_int_eq(f.op.plan.confirms, 1);
     ck_assert_int_eq(f.op.plan.nparams, 5);
     ck_assert_str_eq(f.op.plan.params[0], TICKET_ID);
     ck_assert_ptr_null(f.op.plan.params[1]);
@@ -1100,10 +1133,33 @@ START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
     cJSON_Delete(doc);
     hd_op_free(&f.op);
 
+    /* the requester and the team are cached now (the assignee is none):
+       one statement answers, with the same document */
+
+    ck_assert_uint_eq(hd_dircache_count(), 2);
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    res = ticket_read_row("t", "t");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 200);
+    doc = body_json(&f);
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc,
+                                                             "requester"),
+                                         "display_name")->valuestring,
+                     "Agent");
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "assignee")));
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "team"),
+                                         "name")->valuestring, "Desk");
+    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "sla"),
+                                         "state")->valuestring, "at_risk");
+    ck_assert_int_eq(cJSON_GetArraySize(doc), 23);
+    cJSON_Delete(doc);
+    hd_op_free(&f.op);
+
     /* a ticket no policy applies to: sla is null */
 
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
-    res = ticket_row_sla("t", "t", 0);
+    res = ticket_row_of("t", "t", 0, 0, "1");
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 200);
@@ -1111,6 +1167,32 @@ START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
     ck_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "sla")));
     cJSON_Delete(doc);
     hd_op_free(&f.op);
+
+    /* someone was renamed since (another generation): read in full */
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    res = ticket_row_of("t", "t", 1, 0, "2");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    ck_assert_uint_eq(hd_dircache_count(), 0);
+    hd_op_free(&f.op);
+
+    /* no row (no such ticket): no verdict on the principal; read in full,
+       which tells */
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    res = empty();
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    ck_assert_int_eq(f.op.plan.may_miss, 0);
+    res = empty();
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
+    hd_op_free(&f.op);
+    hd_dircache_free();
 
     /* until the cache lets go of it: then resolved in full again */
 
@@ -1164,9 +1246,17 @@ START_TEST(api_token_outdated_principal_is_resolved_and_read_again)
     res = row(HD_P_ROW, requester_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_read");
+    ck_assert_str_eq(f.op.plan.params[1], requester_row[0]);
+    ck_assert_str_eq(f.op.plan.params[3], "{}");
+
+    /* refused without the watcher relation: asked again with it */
+
+    res = ticket_read_row("t", "f");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
     ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
     ck_assert_str_eq(f.op.plan.params[2], requester_row[0]);
-    ck_assert_str_eq(f.op.plan.params[4], "{}");
     res = ticket_row("t", "f");
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
@@ -1265,7 +1355,7 @@ START_TEST(api_token_is_not_served_from_cache_past_its_expiry)
 
     memset(&f, 0, sizeof(f));
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
-    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_read");
     hd_op_free(&f.op);
 
     f.req.now = 1700000010;
@@ -1297,7 +1387,7 @@ START_TEST(api_principal_outdated_again_and_again_is_503)
         res = row(HD_P_ROW, agent_row);
         ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
         PQclear(res);
-        ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+        ck_assert_str_eq(f.op.plan.name, "hd_ticket_read");
     }
 
     res = ticket_row("f", "t");
