@@ -1051,6 +1051,7 @@ get_ticket(fixture_t *f)
 
 START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
 {
+    char       *full;
     fixture_t   f;
     PGresult   *res;
     cJSON      *doc;
@@ -1131,10 +1132,12 @@ START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
                                          "state")->valuestring, "at_risk");
     ck_assert_int_eq(cJSON_GetArraySize(doc), 23);
     cJSON_Delete(doc);
+    full = strndup(f.op.resp.body, f.op.resp.body_len);
+    ck_assert_ptr_nonnull(full);
     hd_op_free(&f.op);
 
     /* the requester and the team are cached now (the assignee is none):
-       one statement answers, with the same document */
+       one statement answers, with the same document, byte for byte */
 
     ck_assert_uint_eq(hd_dircache_count(), 2);
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
@@ -1142,18 +1145,9 @@ START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 200);
-    doc = body_json(&f);
-    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc,
-                                                             "requester"),
-                                         "display_name")->valuestring,
-                     "Agent");
-    ck_assert(cJSON_IsNull(cJSON_GetObjectItem(doc, "assignee")));
-    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "team"),
-                                         "name")->valuestring, "Desk");
-    ck_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "sla"),
-                                         "state")->valuestring, "at_risk");
-    ck_assert_int_eq(cJSON_GetArraySize(doc), 23);
-    cJSON_Delete(doc);
+    ck_assert_uint_eq(f.op.resp.body_len, strlen(full));
+    ck_assert(memcmp(f.op.resp.body, full, strlen(full)) == 0);
+    free(full);
     hd_op_free(&f.op);
 
     /* a ticket no policy applies to: sla is null */
