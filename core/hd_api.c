@@ -346,7 +346,7 @@ hd_plan_start(hd_plan_t *plan, const char *sql,
     plan->used = 0;
     plan->failed = 0;
     plan->confirms = 0;
-    plan->may_miss = 0;
+    plan->decode_confirms = 0;
     plan->decode = decode;
     plan->on_error = NULL;
 }
@@ -795,7 +795,6 @@ hd_api_result(hd_op_t *op, const PGresult *res)
     if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
 
         if (op->plan.confirms
-            && !(op->plan.may_miss && PQntuples(res) == 0)
             && (PQntuples(res) != 1 || PQnfields(res) < 1
                 || *PQgetvalue(res, 0, 0) != 't'))
         {

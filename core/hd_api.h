@@ -158,9 +158,12 @@ typedef struct {
     int           confirms;     /* the statement also checks the caller's
                                    principal: its first column says whether
                                    it still stands (hd_api_plan_caller) */
-    int           may_miss;     /* with confirms: no row at all says nothing
-                                   of the principal, and the decode answers
-                                   only with a statement that confirms */
+    int           decode_confirms;  /* the statement does not check the
+                                   caller's principal: the decode answers
+                                   only when the directory generation the
+                                   statement read vouches for it
+                                   (hd_dircache_principal_ok()), and
+                                   otherwise plans one that checks */
     char         *heap[HD_PLAN_MAX_PARAMS];     /* params too long for
                                                    store, malloc'd */
     int           nheap;

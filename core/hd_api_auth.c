@@ -258,14 +258,17 @@ hd_api_principal_check(hd_op_t *op,
 
 /*
  * The handler of an HD_ROUTE_CONFIRMS route ran with a cached principal.
- * A statement that confirms it goes as it is; an answer is held until the
- * check confirms it; anything else (a route that did not keep its
- * promise) is dropped, and the handler runs again after the check.
+ * A statement that confirms it, or whose decode does (by the directory
+ * generation), goes as it is; an answer is held until the check confirms
+ * it; anything else (a route that did not keep its promise) is dropped,
+ * and the handler runs again after the check.
  */
 static hd_api_rc_t
 hd_api_principal_confirm(hd_op_t *op, hd_api_rc_t rc)
 {
-    if (rc == HD_API_QUERY && op->plan.confirms) {
+    if (rc == HD_API_QUERY
+        && (op->plan.confirms || op->plan.decode_confirms))
+    {
         return rc;
     }
 

@@ -8,7 +8,8 @@
  * decides, so a ticket the caller may not see answers 404 exactly like one
  * that does not exist.  GET answers with the document the first step read;
  * by id, that step reads only the ticket's own row (ticket_read()), and
- * the people and team come from the process's cache (hd_dircache.h).
+ * the people, the team and the principal's confirmation come from the
+ * process's cache (hd_dircache.h).
  * Otherwise the second runs the operation: a read, or one write function of
  * migrations/0004_tickets.sql that also records status history, the audit
  * event and the outbox jobs in the same statement.  The write functions
@@ -83,20 +84,52 @@ static const char  hd_ticket_access_sql[] =
     "is_assignee, in_team" HD_TA_FROM;
 
 /*
- * GET by id reads with ticket_read() (0026): the ticket's own columns,
- * without the people, the team and whether the caller watches it; the
- * process's directory cache has the people and the team.  When it does
- * not, when the policy needs the watcher relation, or when the statement
- * found nothing or a stale principal, GET reads again with ticket_access()
- * and every column, which answers those cases and fills the cache; so does
- * GET by number at once.  Both return the directory generation their
- * snapshot saw as the last column.
+ * GET by id reads with ticket_read() (0026, 0027): the ticket's own columns
+ * and the directory generation, without the caller's relations, the people
+ * and the team, and without a check of the principal.  The process's
+ * directory cache has the people and the team, and vouches for the
+ * principal when it was confirmed at the generation read
+ * (hd_dircache_principal_ok()); core compares the row's ids with the
+ * caller's.  When the cache does not vouch or has not the people, when the
+ * policy needs the watcher relation, or when the statement found nothing,
+ * GET reads again with ticket_access() and every column, which answers
+ * those cases, confirms the principal and fills the cache; so does GET by
+ * number, and GET by a principal the cache does not vouch for, at once.
+ * Both return the directory generation their snapshot saw as the last
+ * column.
  *
- *   $1 id   $2 caller   $3 authz_version   $4 teams
+ *   $1 id
  */
-static const char  hd_ticket_read_name[] = "hd_ticket_read";
+static const char  hd_ticket_read_name[] = "hd_ticket_row";
 static const char  hd_ticket_read_sql[] =
-    "select * from ticket_read($1::uuid, $2::uuid, $3::bigint, $4::uuid[])";
+    "select * from ticket_read($1::uuid)";
+
+/* columns of ticket_read() */
+enum {
+    HD_TR_ID = 0,
+    HD_TR_VERSION,
+    HD_TR_STATUS,
+    HD_TR_NUMBER,
+    HD_TR_TITLE,
+    HD_TR_PRIORITY,
+    HD_TR_URGENCY,
+    HD_TR_CATEGORY,
+    HD_TR_SUBCATEGORY,
+    HD_TR_REQUESTER_ID,
+    HD_TR_ASSIGNEE_ID,
+    HD_TR_TEAM_ID,
+    HD_TR_SOURCE,
+    HD_TR_SCHEDULED_AT,
+    HD_TR_DUE_AT,
+    HD_TR_CREATED_AT,
+    HD_TR_UPDATED_AT,
+    HD_TR_SLA,
+    HD_TR_DESCRIPTION,
+    HD_TR_CUSTOM_JSON,
+    HD_TR_DIRECTORY_GEN,
+    HD_TR_COLUMNS
+};
+
 static const char  hd_ticket_get_name[] = "hd_ticket_get";
 static const char  hd_ticket_get_sql[] =
     "select *, (select d.gen from directory_gen d)" HD_TA_FROM;
@@ -116,34 +149,36 @@ typedef enum {
 
 typedef struct {
     const char            *key;
-    int                    col;
+    int                    col;         /* of ticket_access() */
+    int                    read_col;    /* of ticket_read(), or -1: the
+                                           directory cache has it */
     hd_ticket_doc_kind_t   kind;
 } hd_ticket_doc_member_t;
 
 static const hd_ticket_doc_member_t  hd_ticket_doc[] = {
-    { "id",           HD_TA_ID,           HD_TD_STRING },
-    { "number",       HD_TA_NUMBER,       HD_TD_NUMBER },
-    { "title",        HD_TA_TITLE,        HD_TD_STRING },
-    { "status",       HD_TA_STATUS,       HD_TD_STRING },
-    { "priority",     HD_TA_PRIORITY,     HD_TD_STRING },
-    { "urgency",      HD_TA_URGENCY,      HD_TD_JSON },
-    { "category",     HD_TA_CATEGORY,     HD_TD_STRING },
-    { "subcategory",  HD_TA_SUBCATEGORY,  HD_TD_STRING },
-    { "requester_id", HD_TA_REQUESTER_ID, HD_TD_STRING },
-    { "assignee_id",  HD_TA_ASSIGNEE_ID,  HD_TD_STRING },
-    { "team_id",      HD_TA_TEAM_ID,      HD_TD_STRING },
-    { "source",       HD_TA_SOURCE,       HD_TD_STRING },
-    { "scheduled_at", HD_TA_SCHEDULED_AT, HD_TD_JSON },
-    { "due_at",       HD_TA_DUE_AT,       HD_TD_JSON },
-    { "version",      HD_TA_VERSION,      HD_TD_JSON },
-    { "created_at",   HD_TA_CREATED_AT,   HD_TD_JSON },
-    { "updated_at",   HD_TA_UPDATED_AT,   HD_TD_JSON },
-    { "sla",          HD_TA_SLA,          HD_TD_JSON },
-    { "description",  HD_TA_DESCRIPTION,  HD_TD_STRING },
-    { "custom_json",  HD_TA_CUSTOM_JSON,  HD_TD_JSON },
-    { "requester",    HD_TA_REQUESTER,    HD_TD_JSON },
-    { "assignee",     HD_TA_ASSIGNEE,     HD_TD_JSON },
-    { "team",         HD_TA_TEAM,         HD_TD_JSON },
+    { "id",           HD_TA_ID,            HD_TR_ID,            HD_TD_STRING },
+    { "number",       HD_TA_NUMBER,        HD_TR_NUMBER,        HD_TD_NUMBER },
+    { "title",        HD_TA_TITLE,         HD_TR_TITLE,         HD_TD_STRING },
+    { "status",       HD_TA_STATUS,        HD_TR_STATUS,        HD_TD_STRING },
+    { "priority",     HD_TA_PRIORITY,      HD_TR_PRIORITY,      HD_TD_STRING },
+    { "urgency",      HD_TA_URGENCY,       HD_TR_URGENCY,       HD_TD_JSON },
+    { "category",     HD_TA_CATEGORY,      HD_TR_CATEGORY,      HD_TD_STRING },
+    { "subcategory",  HD_TA_SUBCATEGORY,   HD_TR_SUBCATEGORY,   HD_TD_STRING },
+    { "requester_id", HD_TA_REQUESTER_ID,  HD_TR_REQUESTER_ID,  HD_TD_STRING },
+    { "assignee_id",  HD_TA_ASSIGNEE_ID,   HD_TR_ASSIGNEE_ID,   HD_TD_STRING },
+    { "team_id",      HD_TA_TEAM_ID,       HD_TR_TEAM_ID,       HD_TD_STRING },
+    { "source",       HD_TA_SOURCE,        HD_TR_SOURCE,        HD_TD_STRING },
+    { "scheduled_at", HD_TA_SCHEDULED_AT,  HD_TR_SCHEDULED_AT,  HD_TD_JSON },
+    { "due_at",       HD_TA_DUE_AT,        HD_TR_DUE_AT,        HD_TD_JSON },
+    { "version",      HD_TA_VERSION,       HD_TR_VERSION,       HD_TD_JSON },
+    { "created_at",   HD_TA_CREATED_AT,    HD_TR_CREATED_AT,    HD_TD_JSON },
+    { "updated_at",   HD_TA_UPDATED_AT,    HD_TR_UPDATED_AT,    HD_TD_JSON },
+    { "sla",          HD_TA_SLA,           HD_TR_SLA,           HD_TD_JSON },
+    { "description",  HD_TA_DESCRIPTION,   HD_TR_DESCRIPTION,   HD_TD_STRING },
+    { "custom_json",  HD_TA_CUSTOM_JSON,   HD_TR_CUSTOM_JSON,   HD_TD_JSON },
+    { "requester",    HD_TA_REQUESTER,     -1,                  HD_TD_JSON },
+    { "assignee",     HD_TA_ASSIGNEE,      -1,                  HD_TD_JSON },
+    { "team",         HD_TA_TEAM,          -1,                  HD_TD_JSON },
 };
 
 
@@ -459,7 +494,7 @@ static const int  hd_ticket_doc_people[] = {
 #define HD_TICKET_DOC_PEOPLE \
     (sizeof(hd_ticket_doc_people) / sizeof(hd_ticket_doc_people[0]))
 
-/* The id column each of hd_ticket_doc_people names. */
+/* The id column of ticket_access() each of hd_ticket_doc_people names. */
 static int
 hd_ticket_doc_person_id(int col)
 {
@@ -471,14 +506,28 @@ hd_ticket_doc_person_id(int col)
 }
 
 
+/* The same, of ticket_read(). */
+static int
+hd_ticket_read_person_id(int col)
+{
+    switch (col) {
+    case HD_TA_REQUESTER: return HD_TR_REQUESTER_ID;
+    case HD_TA_ASSIGNEE: return HD_TR_ASSIGNEE_ID;
+    default: return HD_TR_TEAM_ID;
+    }
+}
+
+
 /*
- * Answers with the document in res's row; people[i], when not NULL, is the
- * JSON of hd_ticket_doc_people[i] instead of its column.
+ * Answers with the document in res's row: ticket_access()'s when people is
+ * NULL; otherwise ticket_read()'s, people[i] being the JSON of
+ * hd_ticket_doc_people[i] (NULL: null).
  */
 static hd_api_rc_t
 hd_api_ticket_render(hd_op_t *op, const PGresult *res,
     const char *const *people)
 {
+    int                            col;
     size_t                         i, k;
     hd_buf_t                       b;
     const char                    *v;
@@ -493,21 +542,23 @@ hd_api_ticket_render(hd_op_t *op, const PGresult *res,
         hd_buf_adds(&b, i ? "," : "");
         hd_buf_json_key(&b, m->key);
 
+        col = people != NULL ? m->read_col : m->col;
         v = NULL;
 
-        for (k = 0; people != NULL && k < HD_TICKET_DOC_PEOPLE; k++) {
-            if (hd_ticket_doc_people[k] == m->col) {
-                v = people[k];
+        if (col < 0) {
+            for (k = 0; k < HD_TICKET_DOC_PEOPLE; k++) {
+                if (hd_ticket_doc_people[k] == m->col) {
+                    v = people[k];
+                }
             }
-        }
 
-        if (v == NULL && PQgetisnull(res, 0, m->col)) {
-            hd_buf_adds(&b, "null");
-            continue;
+        } else if (!PQgetisnull(res, 0, col)) {
+            v = PQgetvalue(res, 0, col);
         }
 
         if (v == NULL) {
-            v = PQgetvalue(res, 0, m->col);
+            hd_buf_adds(&b, "null");
+            continue;
         }
 
         switch (m->kind) {
@@ -534,26 +585,33 @@ hd_api_ticket_render(hd_op_t *op, const PGresult *res,
 }
 
 
-/* ticket_access() read every column: answer, and keep the people. */
+/*
+ * ticket_access() read every column and confirmed the principal (or
+ * hd_api_result() would not have called): answer, and keep the people and
+ * the principal at the generation read.
+ */
 static hd_api_rc_t
 hd_api_tickets_got(hd_op_t *op, const PGresult *res)
 {
     int     col;
     size_t  k;
 
-    if (!hd_api_ticket_loaded(op, res)
-        || !hd_api_ticket_allowed(op, HD_RBAC_TICKET_READ))
-    {
-        return HD_API_RESPOND;
-    }
-
-    if (PQnfields(res) != HD_TA_COLUMNS
+    if (PQntuples(res) != 1 || PQnfields(res) != HD_TA_COLUMNS
         || PQgetisnull(res, 0, HD_TA_DIRECTORY_GEN))
     {
         return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
     }
 
+    /* the principal stands whatever the ticket and the policy say */
+
     hd_dircache_at(atoll(PQgetvalue(res, 0, HD_TA_DIRECTORY_GEN)));
+    hd_dircache_principal_put(op->me.user_id, op->me.authz_version);
+
+    if (!hd_api_ticket_loaded(op, res)
+        || !hd_api_ticket_allowed(op, HD_RBAC_TICKET_READ))
+    {
+        return HD_API_RESPOND;
+    }
 
     for (k = 0; k < HD_TICKET_DOC_PEOPLE; k++) {
         col = hd_ticket_doc_people[k];
@@ -577,10 +635,64 @@ hd_api_tickets_get_all(hd_op_t *op)
 }
 
 
+/* Whether the caller's teams (uuid[] text, {a,b}) hold the uuid id. */
+static int
+hd_api_in_teams(const char *teams, const char *id)
+{
+    size_t       len;
+    const char  *p;
+
+    len = strlen(id);
+
+    for (p = teams; p != NULL && (p = strstr(p, id)) != NULL; p += len) {
+        if ((p > teams && (p[-1] == '{' || p[-1] == ','))
+            && (p[len] == ',' || p[len] == '}'))
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
 /*
- * ticket_read() read the ticket's own columns: answer with the cached
- * people when the policy allows without the watcher relation and the cache
- * has them all at the generation read; otherwise read everything.
+ * The caller's relations to ticket_read()'s row, but the watcher relation
+ * (not read): ticket_access() compares the same ids.
+ */
+static unsigned
+hd_api_ticket_read_rels(hd_op_t *op, const PGresult *res)
+{
+    unsigned  rels;
+
+    rels = HD_REL_NONE;
+
+    if (strcmp(PQgetvalue(res, 0, HD_TR_REQUESTER_ID), op->me.user_id) == 0) {
+        rels |= HD_REL_REQUESTER;
+    }
+
+    if (!PQgetisnull(res, 0, HD_TR_ASSIGNEE_ID)
+        && strcmp(PQgetvalue(res, 0, HD_TR_ASSIGNEE_ID), op->me.user_id) == 0)
+    {
+        rels |= HD_REL_ASSIGNEE;
+    }
+
+    if (!PQgetisnull(res, 0, HD_TR_TEAM_ID)
+        && hd_api_in_teams(op->me.team_ids,
+                           PQgetvalue(res, 0, HD_TR_TEAM_ID)))
+    {
+        rels |= HD_REL_TEAM;
+    }
+
+    return rels;
+}
+
+
+/*
+ * ticket_read() read the ticket's own row: answer when the directory cache
+ * vouches for the principal at the generation read, the policy allows
+ * without the watcher relation and the cache has the people; otherwise
+ * read everything, with the check.
  */
 static hd_api_rc_t
 hd_api_tickets_read(hd_op_t *op, const PGresult *res)
@@ -593,17 +705,24 @@ hd_api_tickets_read(hd_op_t *op, const PGresult *res)
         return hd_api_tickets_get_all(op);
     }
 
-    if (PQnfields(res) != HD_TA_COLUMNS) {
+    if (PQnfields(res) != HD_TR_COLUMNS || PQgetisnull(res, 0, HD_TR_ID)) {
         return hd_api_fail(op, HD_PROBLEM_INTERNAL, NULL, NULL);
     }
 
-    if (PQgetisnull(res, 0, HD_TA_DIRECTORY_GEN)) {
+    if (PQgetisnull(res, 0, HD_TR_DIRECTORY_GEN)) {
         return hd_api_tickets_get_all(op);
     }
 
-    if (!hd_api_ticket_loaded(op, res)) {
-        return HD_API_RESPOND;
+    hd_dircache_at(atoll(PQgetvalue(res, 0, HD_TR_DIRECTORY_GEN)));
+
+    if (!hd_dircache_principal_ok(op->me.user_id, op->me.authz_version)) {
+        return hd_api_tickets_get_all(op);
     }
+
+    snprintf(op->u.ticket.id, sizeof(op->u.ticket.id), "%s",
+             PQgetvalue(res, 0, HD_TR_ID));
+    op->u.ticket.version = atol(PQgetvalue(res, 0, HD_TR_VERSION));
+    op->u.ticket.rels = hd_api_ticket_read_rels(op, res);
 
     if (hd_rbac_decide(op->me.roles, HD_RBAC_TICKET_READ, op->u.ticket.rels,
                        op->req->scope) != HD_RBAC_ALLOW)
@@ -611,10 +730,8 @@ hd_api_tickets_read(hd_op_t *op, const PGresult *res)
         return hd_api_tickets_get_all(op);
     }
 
-    hd_dircache_at(atoll(PQgetvalue(res, 0, HD_TA_DIRECTORY_GEN)));
-
     for (k = 0; k < HD_TICKET_DOC_PEOPLE; k++) {
-        col = hd_ticket_doc_person_id(hd_ticket_doc_people[k]);
+        col = hd_ticket_read_person_id(hd_ticket_doc_people[k]);
         people[k] = NULL;
 
         if (!PQgetisnull(res, 0, col)) {
@@ -641,20 +758,16 @@ hd_api_tickets_get(hd_op_t *op)
         return hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
     }
 
-    if (op->u.ticket.ref.id[0] == '\0') {
+    if (op->u.ticket.ref.id[0] == '\0'
+        || !hd_dircache_principal_ok(op->me.user_id, op->me.authz_version))
+    {
         return hd_api_tickets_get_all(op);
     }
 
-    /* no row (no such ticket) says nothing of the principal: the decode
-       then asks ticket_access(), which does */
-
     hd_plan_start(&op->plan, hd_ticket_read_sql, hd_api_tickets_read);
     op->plan.name = hd_ticket_read_name;
+    op->plan.decode_confirms = 1;
     hd_plan_param(&op->plan, op->u.ticket.ref.id);
-    hd_api_plan_caller(op);
-    op->plan.may_miss = 1;
-    hd_plan_param(&op->plan, op->me.team_ids != NULL ? op->me.team_ids
-                                                     : "{}");
 
     return hd_plan_query(op);
 }

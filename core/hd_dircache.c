@@ -13,8 +13,9 @@
 #define HD_DIRCACHE_ID_LEN  36          /* a uuid's text */
 
 typedef struct {
-    char   id[HD_DIRCACHE_ID_LEN];      /* unused slot: id[0] == '\0' */
-    char  *json;                        /* NUL-terminated */
+    char       id[HD_DIRCACHE_ID_LEN];  /* unused slot: id[0] == '\0' */
+    char      *json;                    /* NUL-terminated, or NULL */
+    long long  authz_version;           /* a principal that stood, or -1 */
 } hd_dircache_slot_t;
 
 static hd_dircache_slot_t  *hd_dircache_slots;
@@ -59,6 +60,7 @@ hd_dircache_empty(void)
         if (hd_dircache_slots[i].id[0] != '\0') {
             free(hd_dircache_slots[i].json);
             hd_dircache_slots[i].json = NULL;
+            hd_dircache_slots[i].authz_version = -1;
             hd_dircache_slots[i].id[0] = '\0';
         }
     }
@@ -111,6 +113,41 @@ hd_dircache_get(const char *id)
 }
 
 
+/* The slot for id, taken if it was free (the table allocated and emptied
+   when full first), or NULL when out of memory. */
+static hd_dircache_slot_t *
+hd_dircache_slot(const char *id)
+{
+    hd_dircache_slot_t  *s;
+
+    if (hd_dircache_slots == NULL) {
+        hd_dircache_slots = calloc(HD_DIRCACHE_SLOTS,
+                                   sizeof(hd_dircache_slot_t));
+        if (hd_dircache_slots == NULL) {
+            return NULL;
+        }
+    }
+
+    s = hd_dircache_find(id);
+
+    if (s->id[0] != '\0') {
+        return s;
+    }
+
+    if (hd_dircache_n == HD_DIRCACHE_MAX) {
+        hd_dircache_empty();
+        s = hd_dircache_find(id);
+    }
+
+    memcpy(s->id, id, HD_DIRCACHE_ID_LEN);
+    s->json = NULL;
+    s->authz_version = -1;
+    hd_dircache_n++;
+
+    return s;
+}
+
+
 void
 hd_dircache_put(const char *id, const char *json, size_t len)
 {
@@ -121,14 +158,6 @@ hd_dircache_put(const char *id, const char *json, size_t len)
         return;
     }
 
-    if (hd_dircache_slots == NULL) {
-        hd_dircache_slots = calloc(HD_DIRCACHE_SLOTS,
-                                   sizeof(hd_dircache_slot_t));
-        if (hd_dircache_slots == NULL) {
-            return;
-        }
-    }
-
     copy = malloc(len + 1);
     if (copy == NULL) {
         return;
@@ -137,22 +166,47 @@ hd_dircache_put(const char *id, const char *json, size_t len)
     memcpy(copy, json, len);
     copy[len] = '\0';
 
-    s = hd_dircache_find(id);
-
-    if (s->id[0] != '\0') {
-        free(s->json);
-        s->json = copy;
+    s = hd_dircache_slot(id);
+    if (s == NULL) {
+        free(copy);
         return;
     }
 
-    if (hd_dircache_n == HD_DIRCACHE_MAX) {
-        hd_dircache_empty();
-        s = hd_dircache_find(id);
+    free(s->json);
+    s->json = copy;
+}
+
+
+void
+hd_dircache_principal_put(const char *user_id, long long authz_version)
+{
+    hd_dircache_slot_t  *s;
+
+    if (!hd_dircache_id_ok(user_id) || authz_version < 0) {
+        return;
     }
 
-    memcpy(s->id, id, HD_DIRCACHE_ID_LEN);
-    s->json = copy;
-    hd_dircache_n++;
+    s = hd_dircache_slot(user_id);
+    if (s != NULL) {
+        s->authz_version = authz_version;
+    }
+}
+
+
+int
+hd_dircache_principal_ok(const char *user_id, long long authz_version)
+{
+    hd_dircache_slot_t  *s;
+
+    if (hd_dircache_slots == NULL || !hd_dircache_id_ok(user_id)
+        || authz_version < 0)
+    {
+        return 0;
+    }
+
+    s = hd_dircache_find(user_id);
+
+    return s->id[0] != '\0' && s->authz_version == authz_version;
 }
 
 

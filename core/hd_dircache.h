@@ -14,6 +14,13 @@
  * from a statement that read them together with that generation, so an
  * entry used at generation g shows the names as they were at g.
  *
+ * Beside them it keeps principals (a user id and the authz_version a
+ * credential was resolved at) that a confirming statement found standing
+ * at the generation it read: the generation also moves with every change
+ * of a user's active flag or authz_version
+ * (migrations/0027_ticket_get_confirms_by_generation.sql), so a later
+ * statement that sees the same generation sees the same principal.
+ *
  * The table holds at most HD_DIRCACHE_MAX entries; putting one more empties
  * it first (a bound, not an LRU: the misses then cost one full read each).
  * It is process state (one per nginx worker, used from the event loop
@@ -42,6 +49,15 @@ const char *hd_dircache_get(const char *id);
  * that are not a uuid's 36 characters are not kept.
  */
 void hd_dircache_put(const char *id, const char *json, size_t len);
+
+/*
+ * Keeps that the principal (user_id, authz_version) stood at the current
+ * generation (a statement that read the generation confirmed it).
+ */
+void hd_dircache_principal_put(const char *user_id, long long authz_version);
+
+/* Whether hd_dircache_principal_put() kept it at the current generation. */
+int hd_dircache_principal_ok(const char *user_id, long long authz_version);
 
 /* How many entries are kept (tests). */
 size_t hd_dircache_count(void);

@@ -1033,11 +1033,35 @@ ticket_row(const char *fresh, const char *in_team)
 }
 
 
-/* ticket_read()'s row, at directory generation 1 */
+/*
+ * ticket_read()'s row: the ticket's own columns (the same ticket), filed by
+ * requester (the agent's id, or another's), an SLA clock or none, the
+ * directory generation gen.
+ */
 static PGresult *
-ticket_read_row(const char *fresh, const char *in_team)
+ticket_read_row_of(const char *requester, int sla, const char *gen)
 {
-    return ticket_row_of(fresh, in_team, 1, 0, "1");
+    const char  *v[] = {
+        TICKET_ID, "3", "new", "42", "Printer \"HP\" jams\n", "P3", NULL,
+        "Printing", NULL, requester, NULL,
+        "0190a000-0000-7000-8000-0000000000d1", "web", NULL, NULL,
+        "\"2026-11-27T10:00:00.5+00:00\"", "\"2026-11-27T11:00:00+00:00\"",
+        sla ? "{\"policy\" : {\"id\" : "
+              "\"0190a000-0000-7000-8000-0000000000c1\", \"name\" : \"P3\"}, "
+              "\"state\" : \"at_risk\"}"
+            : NULL,
+        "", "{\"asset\": \"LT-1\"}", gen
+    };
+
+    return row(sizeof(v) / sizeof(v[0]), v);
+}
+
+
+/* ticket_read()'s row of the agent's ticket, at directory generation 1 */
+static PGresult *
+ticket_read_row(void)
+{
+    return ticket_read_row_of(agent_row[0], 1, "1");
 }
 
 
@@ -1056,34 +1080,22 @@ START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
     PGresult   *res;
     cJSON      *doc;
 
-    /* first sight: the token is resolved, then the ticket read */
+    hd_dircache_free();
+
+    /* first sight: the token is resolved, then the ticket read in full
+       (the cache has not seen the principal confirmed) */
 
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
     ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
     res = row(HD_P_ROW, agent_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
-    ck_assert_str_eq(f.op.plan.name, "hd_ticket_read");
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
     hd_op_free(&f.op);
 
-    /* again: no resolution, the read carries the check */
+    /* again: no resolution; the full read carries the check */
 
-    hd_dircache_free();
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
-    ck_assert_str_eq(f.op.plan.name, "hd_ticket_read");
-    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "ticket_read("));
-    ck_assert_int_eq(f.op.plan.confirms, 1);
-    ck_assert_int_eq(f.op.plan.nparams, 4);
-    ck_assert_str_eq(f.op.plan.params[0], TICKET_ID);
-    ck_assert_str_eq(f.op.plan.params[1], agent_row[0]);    /* user */
-    ck_assert_str_eq(f.op.plan.params[2], agent_row[8]);    /* version */
-    ck_assert_str_eq(f.op.plan.params[3], agent_row[9]);    /* teams */
-
-    /* the people are not cached yet: everything is read, with the check */
-
-    res = ticket_read_row("t", "t");
-    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
-    PQclear(res);
     ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
     ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "ticket_access("));
     ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "directory_gen"));
@@ -1136,12 +1148,23 @@ START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
     ck_assert_ptr_nonnull(full);
     hd_op_free(&f.op);
 
-    /* the requester and the team are cached now (the assignee is none):
-       one statement answers, with the same document, byte for byte */
+    /* the requester (who is the caller) and the team are cached now, the
+       assignee is none, and the principal stood at generation 1: the
+       ticket's own row is read, without a check of the principal */
 
     ck_assert_uint_eq(hd_dircache_count(), 2);
+    ck_assert(hd_dircache_principal_ok(agent_row[0], 7));
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
-    res = ticket_read_row("t", "t");
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_row");
+    ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "ticket_read($1::uuid)"));
+    ck_assert_int_eq(f.op.plan.confirms, 0);
+    ck_assert_int_eq(f.op.plan.decode_confirms, 1);
+    ck_assert_int_eq(f.op.plan.nparams, 1);
+    ck_assert_str_eq(f.op.plan.params[0], TICKET_ID);
+
+    /* at generation 1 it answers: the same document, byte for byte */
+
+    res = ticket_read_row();
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 200);
@@ -1153,7 +1176,7 @@ START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
     /* a ticket no policy applies to: sla is null */
 
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
-    res = ticket_row_of("t", "t", 0, 0, "1");
+    res = ticket_read_row_of(agent_row[0], 0, "1");
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 200);
@@ -1162,25 +1185,49 @@ START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
     cJSON_Delete(doc);
     hd_op_free(&f.op);
 
-    /* someone was renamed since (another generation): read in full */
+    /* a requester the cache has not: read in full, with the check */
 
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
-    res = ticket_row_of("t", "t", 1, 0, "2");
+    res = ticket_read_row_of(requester_row[0], 1, "1");
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
     ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    ck_assert_int_eq(f.op.plan.confirms, 1);
+    hd_op_free(&f.op);
+
+    /* a principal or a name changed since (another generation): the
+       cache vouches for nothing; read in full, with the check */
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_row");
+    res = ticket_read_row_of(agent_row[0], 1, "2");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    ck_assert_int_eq(f.op.plan.confirms, 1);
     ck_assert_uint_eq(hd_dircache_count(), 0);
+    ck_assert(!hd_dircache_principal_ok(agent_row[0], 7));
+
+    /* the check says the principal stands at generation 2: kept so */
+
+    res = ticket_row_of("t", "t", 1, 1, "2");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 200);
+    ck_assert(hd_dircache_principal_ok(agent_row[0], 7));
+    ck_assert(!hd_dircache_principal_ok(agent_row[0], 8));
     hd_op_free(&f.op);
 
     /* no row (no such ticket): no verdict on the principal; read in full,
        which tells */
 
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_row");
     res = empty();
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
     ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
-    ck_assert_int_eq(f.op.plan.may_miss, 0);
+    ck_assert_int_eq(f.op.plan.confirms, 1);
     res = empty();
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
@@ -1205,12 +1252,17 @@ START_TEST(api_token_seen_before_reads_a_ticket_in_one_statement)
 END_TEST
 
 
-/* Resolves the token once, so that it is cached. */
+/*
+ * Resolves the token once, so that it is cached (and no principal kept in
+ * the directory cache).
+ */
 static void
 prime_token(const char *const *principal)
 {
     fixture_t   f;
     PGresult   *res;
+
+    hd_dircache_free();
 
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
     res = row(HD_P_ROW, principal);
@@ -1235,18 +1287,30 @@ START_TEST(api_token_outdated_principal_is_resolved_and_read_again)
     PQclear(res);
     ck_assert_ptr_nonnull(strstr(f.op.plan.sql, "auth_token"));
 
-    /* now a requester, in no team: read again as such, and refused */
+    /* now a requester, in no team: read again as such (in full: the
+       cache has not seen this principal stand), and refused */
 
     res = row(HD_P_ROW, requester_row);
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
-    ck_assert_str_eq(f.op.plan.name, "hd_ticket_read");
-    ck_assert_str_eq(f.op.plan.params[1], requester_row[0]);
-    ck_assert_str_eq(f.op.plan.params[3], "{}");
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
+    ck_assert_str_eq(f.op.plan.params[2], requester_row[0]);
+    ck_assert_str_eq(f.op.plan.params[4], "{}");
+    res = ticket_row("t", "f");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 404);
+    hd_op_free(&f.op);
 
-    /* refused without the watcher relation: asked again with it */
+    /* the refusal confirmed the principal all the same: the next read is
+       the ticket's row; the agent's ticket, in the agent's team, is not
+       the requester's by any relation core can see, so the watcher
+       relation is asked for with a full read */
 
-    res = ticket_read_row("t", "f");
+    ck_assert(hd_dircache_principal_ok(requester_row[0], 1));
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_row");
+    res = ticket_read_row();
     ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
     PQclear(res);
     ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
@@ -1256,6 +1320,27 @@ START_TEST(api_token_outdated_principal_is_resolved_and_read_again)
     PQclear(res);
     ck_assert_int_eq(f.op.resp.status, 404);
     hd_op_free(&f.op);
+
+    /* the requester's own ticket needs nothing more */
+
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    res = ticket_read_row_of(requester_row[0], 0, "1");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
+    PQclear(res);
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");      /* not cached */
+    hd_op_free(&f.op);
+    hd_dircache_put(requester_row[0], "{\"id\" : \"r\"}", 12);
+    hd_dircache_put("0190a000-0000-7000-8000-0000000000d1",
+                    "{\"id\" : \"d\"}", 12);
+    ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
+    res = ticket_read_row_of(requester_row[0], 0, "1");
+    ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_RESPOND);
+    PQclear(res);
+    ck_assert_int_eq(f.op.resp.status, 200);
+    ck_assert_ptr_nonnull(strstr(f.op.resp.body,
+                                 "\"requester\":{\"id\" : \"r\"}"));
+    hd_op_free(&f.op);
+    hd_dircache_free();
 
     hd_tokcache_free();
 }
@@ -1349,7 +1434,7 @@ START_TEST(api_token_is_not_served_from_cache_past_its_expiry)
 
     memset(&f, 0, sizeof(f));
     ck_assert_int_eq(get_ticket(&f), HD_API_QUERY);
-    ck_assert_str_eq(f.op.plan.name, "hd_ticket_read");
+    ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
     hd_op_free(&f.op);
 
     f.req.now = 1700000010;
@@ -1381,7 +1466,7 @@ START_TEST(api_principal_outdated_again_and_again_is_503)
         res = row(HD_P_ROW, agent_row);
         ck_assert_int_eq(hd_api_result(&f.op, res), HD_API_QUERY);
         PQclear(res);
-        ck_assert_str_eq(f.op.plan.name, "hd_ticket_read");
+        ck_assert_str_eq(f.op.plan.name, "hd_ticket_get");
     }
 
     res = ticket_row("f", "t");

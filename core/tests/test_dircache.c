@@ -49,6 +49,55 @@ START_TEST(dircache_keeps_each_id_at_its_generation)
 END_TEST
 
 
+START_TEST(dircache_vouches_for_a_principal_at_its_generation_only)
+{
+    char  user[37];
+
+    snprintf(user, sizeof(user), "%s", id_of(5));
+
+    hd_dircache_free();
+    ck_assert(!hd_dircache_principal_ok(user, 3));
+
+    hd_dircache_at(4);
+    hd_dircache_principal_put(user, 3);
+    ck_assert(hd_dircache_principal_ok(user, 3));
+    ck_assert(!hd_dircache_principal_ok(user, 2));      /* another version */
+    ck_assert(!hd_dircache_principal_ok(id_of(6), 3));  /* another user */
+    ck_assert_ptr_null(hd_dircache_get(user));          /* no person kept */
+    ck_assert_uint_eq(hd_dircache_count(), 1);
+
+    /* the same id as a person: one entry, both kept */
+
+    hd_dircache_put(user, "{\"id\" : 5}", 10);
+    ck_assert_str_eq(hd_dircache_get(user), "{\"id\" : 5}");
+    ck_assert(hd_dircache_principal_ok(user, 3));
+    ck_assert_uint_eq(hd_dircache_count(), 1);
+
+    /* a newer version replaces the older */
+
+    hd_dircache_principal_put(user, 4);
+    ck_assert(hd_dircache_principal_ok(user, 4));
+    ck_assert(!hd_dircache_principal_ok(user, 3));
+
+    /* another generation vouches for nothing */
+
+    hd_dircache_at(5);
+    ck_assert(!hd_dircache_principal_ok(user, 4));
+    ck_assert_ptr_null(hd_dircache_get(user));
+
+    /* nor for what is not a uuid, or no version */
+
+    hd_dircache_principal_put("nope", 1);
+    ck_assert(!hd_dircache_principal_ok("nope", 1));
+    hd_dircache_principal_put(user, -1);
+    ck_assert(!hd_dircache_principal_ok(user, -1));
+    ck_assert(!hd_dircache_principal_ok(NULL, 1));
+
+    hd_dircache_free();
+}
+END_TEST
+
+
 START_TEST(dircache_ignores_what_is_not_a_uuid)
 {
     hd_dircache_at(1);
@@ -101,6 +150,7 @@ hd_dircache_suite(void)
     s = suite_create("dircache");
     tc = tcase_create("dircache");
     tcase_add_test(tc, dircache_keeps_each_id_at_its_generation);
+    tcase_add_test(tc, dircache_vouches_for_a_principal_at_its_generation_only);
     tcase_add_test(tc, dircache_ignores_what_is_not_a_uuid);
     tcase_add_test(tc, dircache_empties_itself_when_full);
     suite_add_tcase(s, tc);

@@ -5,6 +5,9 @@
 # the ticket still reads it (the lean read leaves the watcher relation out).  The SLA member
 # follows the clock as it comes and goes; the mark that says a ticket has one is bookkeeping,
 # never a change of the ticket (no new version, no updated_at, nothing in its audit event).
+# The same generation vouches for the caller's principal (migrations/0027): a personal access
+# token reading from either worker's cache is refused on the very next read once its user
+# leaves the ticket's team, is deactivated, or the token is revoked, straight in the database.
 use strict;
 use warnings;
 use utf8;
@@ -113,5 +116,35 @@ $s->psql("select sla_refresh('$t->{id}')");
 is $row->(), "true|$version|$updated", 'the clock back: marked, same version and updated_at';
 @docs = reads($agent, 'with the clock again');
 ok !grep({ !defined $_->{sla} } @docs), 'every read shows the SLA member again';
+
+# A personal access token of the agent (in the Service Desk, neither requester nor assignee):
+# its principal is cached, and each worker's cache vouches for it after its first full read.
+my $agent_id = $s->user_id('agent@example.com');
+$agent->t->post_ok($s->url('/api/me/tokens') => $agent->h => json => { name => 'reader' })
+    ->status_is(201);
+my ($pat, $pat_id) = @{ $agent->t->tx->res->json }{qw(token id)};
+my $pua = $s->new_ua;
+$pua->max_connections(0);
+sub pat_codes {
+    my %codes;
+    $codes{ $pua->get($s->url("/api/tickets/$t->{id}") => $s->bearer($pat))->res->code }++
+        for 1 .. $reads;
+    return join ', ', map { "$_ x$codes{$_}" } sort keys %codes;
+}
+is pat_codes(), "200 x$reads", 'the token reads the team\'s ticket, every time';
+is pat_codes(), "200 x$reads", 'and again, from the caches';
+
+$s->psql("delete from team_members where team_id = '$desk' and user_id = '$agent_id'");
+is pat_codes(), "404 x$reads", 'out of the team (in the database): 404 on every read at once';
+$s->psql("insert into team_members (team_id, user_id) values ('$desk', '$agent_id')");
+is pat_codes(), "200 x$reads", 'back in it: every read answers again';
+
+$s->psql("update users set active = false where id = '$agent_id'");
+is pat_codes(), "401 x$reads", 'deactivated (in the database): 401 on every read at once';
+$s->psql("update users set active = true where id = '$agent_id'");
+is pat_codes(), "200 x$reads", 'active again: every read answers again';
+
+$s->psql("update api_tokens set revoked_at = now() where id = '$pat_id'");
+is pat_codes(), "401 x$reads", 'the token revoked (in the database): 401 on every read at once';
 
 done_testing;
