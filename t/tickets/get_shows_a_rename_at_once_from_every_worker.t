@@ -7,7 +7,8 @@
 # never a change of the ticket (no new version, no updated_at, nothing in its audit event).
 # The same generation vouches for the caller's principal (migrations/0027): a personal access
 # token reading from either worker's cache is refused on the very next read once its user
-# leaves the ticket's team, is deactivated, or the token is revoked, straight in the database.
+# leaves the ticket's team, is deactivated, or the token is revoked, straight in the database;
+# a transaction that changes many principals moves the generation once.
 use strict;
 use warnings;
 use utf8;
@@ -146,5 +147,16 @@ is pat_codes(), "200 x$reads", 'active again: every read answers again';
 
 $s->psql("update api_tokens set revoked_at = now() where id = '$pat_id'");
 is pat_codes(), "401 x$reads", 'the token revoked (in the database): 401 on every read at once';
+
+# One transaction that changes many principals moves the generation once (a move per row left
+# as many dead versions of directory_gen's one row for every read to scan).
+my $gen = $s->psql('select gen from directory_gen');
+my $users = $s->psql('select count(*) from users');
+cmp_ok $users, '>', 5, 'several users';
+$s->psql("update users set locale = 'de-DE'");
+is $s->psql('select gen from directory_gen'), $gen + 1,
+    "a statement that changed all $users principals moved the generation by one";
+@docs = reads($agent, 'after every principal changed');
+is seen('requester/display_name', @docs), 'Riley Renamed', 'the names stand';
 
 done_testing;
