@@ -14,12 +14,12 @@ my $url = $s->url("/api/tickets/$t->{id}");
 $s->psql("update tickets set team_id = (select id from teams where name = 'Service Desk') where id = '$t->{id}'");
 
 $r->t->post_ok("$url/comments" => $r->h => json => { body_md => "It crashes **on start**." })
-    ->status_is(201)->json_is('/is_internal', 0)->json_is('/author/email', 'requester@example.com')
+    ->status_is(201)->json_is('/is_internal', Mojo::JSON::false)->json_is('/author/email', 'requester@example.com')
     ->json_is('/body_md', 'It crashes **on start**.');
 $agent->t->patch_ok($url => $agent->h('If-Match' => '"2"') => json => { status => 'in_progress', priority => 'P2' })
     ->status_is(200);
 $agent->t->post_ok("$url/comments" => $agent->h => json => { body_md => 'Probably the PST add-in.', is_internal => \1 })
-    ->status_is(201)->json_is('/is_internal', 1);
+    ->status_is(201)->json_is('/is_internal', Mojo::JSON::true);
 $agent->t->post_ok($s->url("/api/tickets/$t->{number}/comments") => $agent->h
     => json => { body_md => 'Could you try safe mode?' })->status_is(201, 'by TKT number too');
 

@@ -29,7 +29,7 @@ create({ site => 'Leeds', affected_users => 'many', vip => 'yes', needed_by => '
 is $s->tickets_fingerprint, $before, 'nothing written';
 
 create({ site => 'Leeds', affected_users => 12, vip => \1, needed_by => '2026-02-28', asset_tag => 'A7' })
-    ->status_is(201)->json_is('/custom_json/site', 'Leeds')->json_is('/custom_json/vip', 1);
+    ->status_is(201)->json_is('/custom_json/site', 'Leeds')->json_is('/custom_json/vip', Mojo::JSON::true);
 my $t = $r->t->tx->res->json;
 
 my $agent = $s->login('agent@example.com');
