@@ -166,19 +166,36 @@ hd_api_created(hd_op_t *op, const PGresult *res)
 }
 
 
+/* team_save() refuses an intake team that would not be active. */
+static hd_api_rc_t
+hd_api_team_save_error(hd_op_t *op, const char *sqlstate)
+{
+    if (strcmp(sqlstate, "HD422") == 0) {
+        return hd_api_fail(op, HD_PROBLEM_UNPROCESSABLE,
+                           "The intake team must be active: name another "
+                           "team the intake team before deactivating this "
+                           "one.", NULL);
+    }
+
+    return hd_api_fail(op, hd_api_sqlstate_problem(sqlstate), NULL, NULL);
+}
+
+
 /*
  * POST /api/teams and PATCH /api/teams/{id}: name, region_id, calendar_id,
- * round_robin, active (PATCH only), members (the whole list).
+ * round_robin, active (PATCH only), intake (the team new tickets without a
+ * team go to; naming one takes it from the other), members (the whole list).
  */
 static hd_api_rc_t
 hd_api_team_save(hd_op_t *op, const hd_str_t *id)
 {
     static const char *const  create[] = { "name", "region_id",
                                            "calendar_id", "round_robin",
-                                           "members", NULL };
+                                           "intake", "members", NULL };
     static const char *const  update[] = { "name", "region_id",
                                            "calendar_id", "round_robin",
-                                           "active", "members", NULL };
+                                           "active", "intake", "members",
+                                           NULL };
 
     if (id != NULL && !hd_uuid_valid(id->data, id->len)) {
         return hd_api_fail(op, HD_PROBLEM_NOT_FOUND, NULL, NULL);
@@ -189,9 +206,10 @@ hd_api_team_save(hd_op_t *op, const hd_str_t *id)
     }
 
     hd_plan_start(&op->plan, "select team_save($1::uuid, $2::uuid, $3, "
-                  "$4::uuid, $5::uuid, $6::boolean, $7::boolean, $8::uuid[], "
-                  "$9::inet, $10)::text",
+                  "$4::uuid, $5::uuid, $6::boolean, $7::boolean, $8::boolean, "
+                  "$9::uuid[], $10::inet, $11)::text",
                   id ? hd_api_saved : hd_api_created);
+    op->plan.on_error = hd_api_team_save_error;
     hd_plan_param(&op->plan, op->me.user_id);
 
     if (id != NULL) {
@@ -206,6 +224,7 @@ hd_api_team_save(hd_op_t *op, const hd_str_t *id)
         || !hd_api_uuid_field(op, "calendar_id")
         || !hd_api_bool_field(op, "round_robin")
         || !hd_api_bool_field(op, "active")
+        || !hd_api_bool_field(op, "intake")
         || !hd_api_members_field(op))
     {
         return HD_API_RESPOND;

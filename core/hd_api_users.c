@@ -30,7 +30,8 @@ hd_api_teams_list(hd_op_t *op)
         "select json_build_object('items', coalesce(json_agg("
         "json_build_object('id', t.id, 'name', t.name, "
         "'region_id', t.region_id, 'calendar_id', t.calendar_id, "
-        "'round_robin', t.round_robin, 'members', (select count(*) "
+        "'round_robin', t.round_robin, 'intake', t.intake, "
+        "'members', (select count(*) "
         "from team_members m where m.team_id = t.id)) order by t.name), "
         "'[]'))::text from teams t where t.active",
         hd_api_json_result);
