@@ -78,8 +78,11 @@ is row(), 'good|-|t', 'stored';
 my $comment = "Fixed quickly, merci — “great”\nThanks!";
 $s->t->post_ok($url => json => { score => 'good', comment => $comment })->status_is(200)
     ->json_is('/comment', $comment);
+my $answered_at = $s->psql("select responded_at || ' ' || updated_at from csat where ticket_id = '$t->{id}'");
 $s->t->post_ok($url => json => { score => 'good' })->status_is(200)
     ->json_is('/comment', $comment, 'an answer without a comment keeps it');
+is $s->psql("select responded_at || ' ' || updated_at from csat where ticket_id = '$t->{id}'"), $answered_at,
+    'an answer that changes nothing leaves the survey as it was (when it was answered too)';
 $s->t->post_ok($url => json => { score => 'bad', comment => '   ' })->status_is(200)
     ->json_is('/score', 'bad')->json_is('/comment', undef, 'a blank comment removes it');
 $s->t->post_ok($url => json => { score => 'bad', comment => 'x' x 2000 })->status_is(200,
